@@ -1,0 +1,377 @@
+"""The secretaries' admin: display and scoping only; every queryset, choice list and filter comes from scoping."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserCreationForm
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_celery_beat import admin as beat_admin
+from django_celery_beat import models as beat_models
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import ledgers, scoping, services
+from .admin_site import admin_site
+from .models import Committee, Level, MemberUnit, Membership, Seat, User
+
+# Foreign keys in forms are limited to what the user may change: an id from outside never validates.
+_FK_CHOICES = {
+    Committee: scoping.committees_to_manage,
+    MemberUnit: scoping.units_to_manage,
+    User: scoping.people_for,
+}
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """Base for registry admins: querysets, object permissions and choices all from the scoping module."""
+
+    view_scope = staticmethod(lambda user: None)
+    change_scope = staticmethod(lambda user: None)
+    show_full_result_count = False  # the unfiltered count is one more query over a large table
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request) & self.view_scope(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return scoping.scope_of(request.user).uses_admin
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if not scoping.scope_of(request.user).uses_admin:
+            return False
+        return obj is None or self.view_scope(request.user).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request, *args) -> bool:
+        return scoping.scope_of(request.user).manages_anything
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not scoping.scope_of(request.user).manages_anything:
+            return False
+        return obj is None or self.change_scope(request.user).filter(pk=obj.pk).exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # records are ended or withdrawn, never deleted: their history must stay
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope_for = _FK_CHOICES.get(db_field.remote_field.model)
+        if scope_for is not None:
+            kwargs["queryset"] = scope_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedInline(admin.TabularInline):
+    view_scope = staticmethod(lambda user: None)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request) & self.view_scope(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope_for = _FK_CHOICES.get(db_field.remote_field.model)
+        if scope_for is not None:
+            kwargs["queryset"] = scope_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class InScopeCommitteeFilter(admin.SimpleListFilter):
+    """Filter by a committee's subtree; offers only committees the user may see, and ignores any other id."""
+
+    title = _("committee")
+    parameter_name = "committee"
+    code_field = "committee__area_code"
+
+    def lookups(self, request, model_admin):
+        scope = scoping.scope_of(request.user)
+        visible = scoping.committees_for(request.user)
+        if scope.is_superuser:
+            visible = visible.filter(level=Level.DISTRICT)
+        elif any(len(code) == 6 for code in scope.read_codes):
+            visible = visible.exclude(level=Level.COMMUNITY)
+        return [(str(pk), name) for pk, name in visible.order_by("area_code").values_list("pk", "name")[:400]]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        committee = scoping.committees_for(request.user).filter(pk=self.value()).first() if self.value().isdigit() else None
+        if committee is None:
+            return queryset.none()
+        return self.filter_subtree(queryset, committee.area_code)
+
+    def filter_subtree(self, queryset, code):
+        return queryset.filter(**{f"{self.code_field}__startswith": code})
+
+
+class UnitCommitteeFilter(InScopeCommitteeFilter):
+    def filter_subtree(self, queryset, code):
+        member = Membership.objects.filter(unit_id=OuterRef("pk"), committee__area_code__startswith=code)
+        return queryset.filter(Exists(member))
+
+
+class CurrentFilter(admin.SimpleListFilter):
+    title = _("in force")
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Current")), ("no", _("Ended"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.current()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.current().values("pk"))
+        return queryset
+
+
+def _count(model, field: str, **filters):
+    rows = model.objects.current().filter(**{field: OuterRef("pk")}, **filters).order_by()
+    counted = rows.values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# --- Committees ----------------------------------------------------------------------------------------------
+
+
+class MembershipListInline(ScopedInline):
+    model = Membership
+    view_scope = staticmethod(scoping.memberships_for)
+    fields = readonly_fields = ["unit", "role", "since", "until"]
+    show_change_link = True
+    verbose_name_plural = _("member units")
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit").order_by("until", "role", "unit__name")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # added on the unit's page or in memberships, where the unit is chosen
+
+
+class SeatListInline(ScopedInline):
+    model = Seat
+    view_scope = staticmethod(scoping.seats_for)
+    fields = readonly_fields = ["role", "user", "position", "unit", "since", "until"]
+    show_change_link = True
+    verbose_name_plural = _("seats")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "unit").order_by("until", "role")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Committee, site=admin_site)
+class CommitteeAdmin(ScopedAdmin):
+    view_scope = staticmethod(scoping.committees_for)
+    change_scope = staticmethod(scoping.committees_to_manage)
+    list_display = ["tree_name", "level", "area_code", "parent", "unit_count", "seat_count"]
+    list_filter = ["level"]
+    search_fields = ["name", "^area_code"]
+    list_select_related = ["parent"]
+    ordering = ["area_code"]
+    autocomplete_fields = ["parent"]
+    fields = ["level", "parent", "name", "area_code", "address"]
+    inlines = [SeatListInline, MembershipListInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(unit_total=_count(Membership, "committee"), seat_total=_count(Seat, "committee"))
+        )
+
+    @admin.display(description=_("committee"), ordering="area_code")
+    def tree_name(self, obj: Committee) -> str:
+        indent = "\u3000\u3000" * obj.depth
+        return format_html("{}{}{}", indent, "└ " if obj.depth else "", obj.name)
+
+    @admin.display(description=_("member units"), ordering="unit_total")
+    def unit_count(self, obj: Committee) -> int:
+        return obj.unit_total
+
+    @admin.display(description=_("seats"), ordering="seat_total")
+    def seat_count(self, obj: Committee) -> int:
+        return obj.seat_total
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["level", "parent", "area_code"] if obj and obj.children.exists() else []
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.parent_id is None and not request.user.is_superuser:
+            # Only the city (a superuser) creates district committees; the form offers no other choice anyway.
+            raise PermissionError("district committees are created by an administrator")
+        super().save_model(request, obj, form, change)
+
+
+# --- Member units --------------------------------------------------------------------------------------------
+
+
+class MembershipInline(ScopedInline):
+    model = Membership
+    view_scope = staticmethod(scoping.memberships_for)
+    fields = ["committee", "role", "since", "until"]
+    autocomplete_fields = ["committee"]
+    extra = 0
+    min_num = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("committee")
+
+
+class UnitSeatInline(SeatListInline):
+    verbose_name_plural = _("people representing the unit")
+
+
+@admin.register(MemberUnit, site=admin_site)
+class MemberUnitAdmin(ScopedAdmin):
+    view_scope = staticmethod(scoping.units_for)
+    change_scope = staticmethod(scoping.units_to_manage)
+    list_display = ["name", "credit_code", "kind", "party_member_count", "contact_name", "committees_list"]
+    list_filter = [UnitCommitteeFilter, "kind"]
+    search_fields = ["name", "=credit_code", "party_org_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "credit_code", "kind"]}),
+        (_("Party organisation"), {"fields": ["party_org_name", "party_member_count"]}),
+        (_("Contact"), {"fields": ["address", "contact_name", "contact_phone"]}),
+    ]
+    inlines = [MembershipInline, UnitSeatInline]
+    actions = ["export_ledger"]
+
+    def get_queryset(self, request):
+        current = Membership.objects.current().select_related("committee").order_by("committee__area_code")
+        visible = current & scoping.memberships_for(request.user)
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("memberships", queryset=visible, to_attr="visible_memberships")
+        )
+
+    @admin.display(description=_("committees"))
+    def committees_list(self, obj: MemberUnit) -> str:
+        return "、".join(m.committee.name for m in obj.visible_memberships)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        unit = form.instance
+        if not request.user.is_superuser and not scoping.units_to_manage(request.user).filter(pk=unit.pk).exists():
+            messages.warning(
+                request,
+                _("The unit has no current membership on a committee you manage; add one so that you can keep it."),
+            )
+
+    @admin.action(description=_("Export selected units as a ledger (xlsx)"))
+    def export_ledger(self, request, queryset):
+        return ledgers.member_units_response(queryset.prefetch_related(None))
+
+
+@admin.register(Membership, site=admin_site)
+class MembershipAdmin(ScopedAdmin):
+    view_scope = staticmethod(scoping.memberships_for)
+    change_scope = staticmethod(scoping.memberships_to_manage)
+    list_display = ["unit", "committee", "role", "since", "until"]
+    list_filter = [InScopeCommitteeFilter, CurrentFilter, "role"]
+    search_fields = ["unit__name", "=unit__credit_code", "committee__name"]
+    list_select_related = ["unit", "committee"]
+    autocomplete_fields = ["unit", "committee"]
+    actions = ["end_today"]
+
+    @admin.action(description=_("End the selected memberships today"))
+    def end_today(self, request, queryset):
+        ended = services.end_memberships(memberships=queryset, by=request.user, on=timezone.localdate())
+        self.message_user(request, _("%(count)d memberships ended.") % {"count": ended}, messages.SUCCESS)
+
+
+@admin.register(Seat, site=admin_site)
+class SeatAdmin(ScopedAdmin):
+    view_scope = staticmethod(scoping.seats_for)
+    change_scope = staticmethod(scoping.seats_to_manage)
+    list_display = ["user", "role", "committee", "unit", "position", "since", "until"]
+    list_filter = [InScopeCommitteeFilter, CurrentFilter, "role"]
+    search_fields = ["user__name", "user__username", "committee__name", "unit__name"]
+    list_select_related = ["user", "committee", "unit"]
+    autocomplete_fields = ["committee", "user", "unit"]
+    fields = ["committee", "role", "user", "unit", "position", "since", "until"]
+    actions = ["end_today"]
+
+    @admin.action(description=_("End the selected seats today"))
+    def end_today(self, request, queryset):
+        ended = services.end_seats(seats=queryset, by=request.user, on=timezone.localdate())
+        self.message_user(request, _("%(count)d seats ended.") % {"count": ended}, messages.SUCCESS)
+
+
+# --- People --------------------------------------------------------------------------------------------------
+
+
+class PersonCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "name", "phone", "email", "registered_by"]
+
+
+@admin.register(User, site=admin_site)
+class PersonAdmin(ScopedAdmin, UserAdmin):
+    view_scope = staticmethod(scoping.people_for)
+    change_scope = staticmethod(scoping.people_to_manage)
+    add_form = PersonCreationForm
+    list_display = ["username", "name", "phone", "email", "is_active", "registered_by"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "name", "phone"]
+    list_select_related = ["registered_by"]
+    autocomplete_fields = ["registered_by"]
+    ordering = ["username"]
+    readonly_fields = ["last_login", "date_joined"]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "name", "phone", "email", "registered_by",
+                                                 "password1", "password2"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        fieldsets = [
+            (None, {"fields": ["username", "password"]}),
+            (_("Person"), {"fields": ["name", "phone", "email", "registered_by", "is_active"]}),
+            (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        ]
+        if request.user.is_superuser:
+            fieldsets.append((_("Administrator"), {"fields": ["is_superuser", "is_staff"]}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "registered_by" in form.base_fields and not request.user.is_superuser:
+            form.base_fields["registered_by"].required = True
+        return form
+
+
+# --- Scheduled jobs (superusers only) ------------------------------------------------------------------------
+
+
+class SuperuserOnlyMixin:
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, *args) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+for _model, _admin in [
+    (beat_models.PeriodicTask, beat_admin.PeriodicTaskAdmin),
+    (beat_models.CrontabSchedule, beat_admin.CrontabScheduleAdmin),
+    (beat_models.IntervalSchedule, admin.ModelAdmin),
+    (beat_models.ClockedSchedule, beat_admin.ClockedScheduleAdmin),
+]:
+    admin_site.register(_model, type(f"Scoped{_admin.__name__}", (SuperuserOnlyMixin, _admin), {}))
+

@@ -1,0 +1,123 @@
+"""Beijing's districts and the demo streets, communities and units (names real; community codes illustrative)."""
+
+DISTRICTS = [
+    ("110101", "东城区"),
+    ("110102", "西城区"),
+    ("110105", "朝阳区"),
+    ("110106", "丰台区"),
+    ("110107", "石景山区"),
+    ("110108", "海淀区"),
+    ("110109", "门头沟区"),
+    ("110111", "房山区"),
+    ("110112", "通州区"),
+    ("110113", "顺义区"),
+    ("110114", "昌平区"),
+    ("110115", "大兴区"),
+    ("110116", "怀柔区"),
+    ("110117", "平谷区"),
+    ("110118", "密云区"),
+    ("110119", "延庆区"),
+]
+
+# (street code, street name, [community names]); a community's code is the street's plus 001, 002, ...
+STREETS = [
+    ("110101005", "北新桥街道", ["民安社区", "九道湾社区", "北官厅社区", "门楼社区", "草园社区", "海运仓社区"]),
+    ("110101008", "建国门街道", ["赵家楼社区", "东总布社区", "西总布社区"]),
+    ("110101010", "和平里街道", ["和平里东街社区", "青年湖社区", "地坛社区"]),
+    ("110102010", "德胜街道", ["六铺炕社区", "新康社区", "德胜里社区"]),
+    ("110102014", "天桥街道", ["虎坊路社区", "永安路社区", "福长街社区"]),
+    ("110108007", "北下关街道", ["交大东路社区", "南二社区", "皂君庙社区"]),
+]
+
+BEIXINQIAO = "110101005"
+
+# The Beixinqiao committee's 54 member units: (name, kind). Central units from the seeds come first.
+BEIXINQIAO_UNITS = [
+    ("中国石油天然气集团有限公司", "central"),
+    ("中国红十字会总会", "central"),
+    ("中国民用航空局机关服务局", "central"),
+    ("中国地震局地球物理研究所", "central"),
+    ("国家开发银行北京分行", "central"),
+    ("北京市档案馆", "municipal"),
+    ("北京市第二中级人民法院东城服务站", "municipal"),
+    ("北京市公安局公交保卫总队", "municipal"),
+    ("北京市自来水集团东城营业所", "municipal"),
+    ("东城区卫生健康委员会", "district"),
+    ("东城区文化馆", "district"),
+    ("东城区第一图书馆", "district"),
+    ("东城区教育委员会", "district"),
+    ("东城区城市管理委员会", "district"),
+    ("东城区民政局", "district"),
+    ("北新桥派出所", "dispatched"),
+    ("北新桥市场监督管理所", "dispatched"),
+    ("北新桥税务所", "dispatched"),
+    ("北新桥司法所", "dispatched"),
+    ("东城消防救援支队北新桥站", "dispatched"),
+    ("国网北京市电力公司东城供电公司", "state_owned"),
+    ("北京燃气集团东城分公司", "state_owned"),
+    ("中国工商银行北新桥支行", "state_owned"),
+    ("中国邮政北新桥邮电局", "state_owned"),
+    ("北京公交集团第一客运分公司", "state_owned"),
+    ("北京首都旅游集团簋街餐饮公司", "state_owned"),
+    ("北京雍和宫文化发展有限公司", "non_public"),
+    ("北京簋街餐饮协会", "social"),
+    ("北京海运仓物业服务有限公司", "non_public"),
+    ("北京东直门科技有限公司", "non_public"),
+    ("北京九道湾家政服务有限公司", "non_public"),
+    ("北京民安药房连锁有限公司", "non_public"),
+    ("北京北新桥律师事务所", "non_public"),
+    ("北京胡同印象文化传媒有限公司", "non_public"),
+    ("北京簋街小吃店有限公司", "non_public"),
+    ("北京新太仓建筑修缮有限公司", "non_public"),
+    ("北京东四环保科技有限公司", "non_public"),
+    ("北京青龙胡同文创有限公司", "non_public"),
+    ("北新桥社会工作服务中心", "social"),
+    ("东城区北新桥志愿者协会", "social"),
+    ("北新桥养老照料中心", "social"),
+    ("北京春晖儿童发展中心", "social"),
+    ("东城区北新桥商会", "social"),
+    ("北新桥街道退役军人服务站", "social"),
+    ("北京市第一七一中学", "public_institution"),
+    ("北京市东城区府学胡同小学", "public_institution"),
+    ("北京市东城区北新桥幼儿园", "public_institution"),
+    ("北京中医医院", "public_institution"),
+    ("北京市东城区北新桥社区卫生服务中心", "public_institution"),
+    ("北京市东城区第一人民医院", "public_institution"),
+    ("东城区青少年科技馆", "public_institution"),
+    ("北京市东城区职业大学", "public_institution"),
+    ("北京东直门医院", "public_institution"),
+    ("北京市东城区体育运动学校", "public_institution"),
+]
+
+# A few units of other streets, so that scoping shows: (street code, name, kind).
+OTHER_UNITS = [
+    ("110102014", "北京天桥艺术中心", "state_owned"),
+    ("110102014", "北京友谊医院", "public_institution"),
+    ("110102014", "天桥派出所", "dispatched"),
+    ("110102014", "北京市第十五中学", "public_institution"),
+    ("110102010", "德胜科技园管理有限公司", "non_public"),
+    ("110102010", "西城区德胜社会工作事务所", "social"),
+    ("110102010", "中国石化销售北京石油分公司德胜加油站", "state_owned"),
+    ("110101010", "和平里医院", "public_institution"),
+    ("110101010", "中国煤炭地质总局", "central"),
+    ("110101008", "北京站地区管理委员会", "municipal"),
+    ("110108007", "北京交通大学", "public_institution"),
+    ("110108007", "中国气象局气象探测中心", "central"),
+]
+
+DEMO_PASSWORD = "Demo@2026"
+
+# username, name, (committee code, role, unit name or None, position)
+DEMO_PEOPLE = [
+    ("dongcheng_secretary", "王丽华", [("110101", "secretary", None, "东城区委组织部党建工作科")]),
+    ("dongcheng_overseer", "赵建国", [("110101", "overseer", None, "东城区委组织部督导组")]),
+    ("bxq_secretary", "李秀英", [("110101005", "secretary", None, "北新桥街道党建工作协调委员会秘书")]),
+    ("bxq_chair", "刘志强", [("110101005", "chair", None, "北新桥街道党工委书记")]),
+    ("bxq_vice_chair", "陈卫东", [("110101005", "vice_chair", "中国石油天然气集团有限公司", "机关党委副书记")]),
+    ("bxq_member", "杨敏", [("110101005", "member", "北京市东城区第一人民医院", "党委书记")]),
+    ("bxq_member_rep", "黄建华", [("110101005", "member", None, "在职党员代表")]),
+    ("tq_secretary", "周静", [("110102014", "secretary", None, "天桥街道党建工作协调委员会秘书")]),
+    ("liaison_petro", "孙浩", [("110101005", "liaison", "中国石油天然气集团有限公司", "党建联络员")]),
+    ("liaison_hospital", "吴芳", [("110101005", "liaison", "北京市东城区第一人民医院", "党建联络员")]),
+    ("liaison_tianqiao", "郑磊", [("110102014", "liaison", "北京天桥艺术中心", "党建联络员")]),
+]

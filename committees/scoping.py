@@ -1,0 +1,231 @@
+"""The one answer to "what may this user see and change": querysets per role, and object checks.
+
+Roles follow from current seats:
+- a secretary manages their committee and its whole subtree (division codes share the prefix);
+- an overseer (district level) reads their subtree and changes nothing;
+- a liaison acts for their own unit only;
+- chairs, vice chairs and members read their own committee;
+- superusers see and change everything.
+Every admin page, form, API view and service asks this module; none decides on its own.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Committee, MemberUnit, Membership, Seat, User
+
+_CACHE_ATTR = "_partyhub_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_superuser: bool = False
+    manage_codes: tuple[str, ...] = ()  # committees whose subtree the user manages (secretary)
+    read_codes: tuple[str, ...] = ()  # committees whose subtree the user reads (secretary, overseer)
+    seat_committee_ids: frozenset[int] = frozenset()  # committees the user sits on in any role
+    liaison_unit_ids: frozenset[int] = frozenset()  # units the user acts for
+
+    @property
+    def uses_admin(self) -> bool:
+        return self.is_superuser or bool(self.read_codes)
+
+    @property
+    def manages_anything(self) -> bool:
+        return self.is_superuser or bool(self.manage_codes)
+
+    @property
+    def is_liaison(self) -> bool:
+        return bool(self.liaison_unit_ids)
+
+
+def scope_of(user) -> Scope:
+    """The user's roles, read once per request (cached on the user object)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(is_superuser=True)
+    else:
+        seats = list(
+            Seat.objects.current()
+            .filter(user_id=user.pk)
+            .values_list("role", "committee_id", "committee__area_code", "unit_id")
+        )
+        manage = {code for role, _cid, code, _uid in seats if role == Seat.Role.SECRETARY}
+        read = manage | {code for role, _cid, code, _uid in seats if role == Seat.Role.OVERSEER}
+        scope = Scope(
+            manage_codes=_roots(manage),
+            read_codes=_roots(read),
+            seat_committee_ids=frozenset(cid for _role, cid, _code, _uid in seats),
+            liaison_unit_ids=frozenset(uid for role, _cid, _code, uid in seats if role == Seat.Role.LIAISON and uid),
+        )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after the user's seats changed within one request or test)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _roots(codes: set[str]) -> tuple[str, ...]:
+    """Keep only codes not already covered by a shorter prefix, so the filters stay small."""
+    roots = []
+    for code in sorted(codes, key=len):
+        if not any(code.startswith(root) for root in roots):
+            roots.append(code)
+    return tuple(sorted(roots))
+
+
+def _prefix_q(field: str, codes: tuple[str, ...]) -> Q:
+    """Q matching rows whose `field` (a division code) lies in one of the subtrees; matches nothing if none."""
+    if not codes:
+        return Q(pk__in=[])
+    condition = Q()
+    for code in codes:
+        condition |= Q(**{f"{field}__startswith": code})
+    return condition
+
+
+# --- Committees ------------------------------------------------------------------------------------------------
+
+
+def committees_for(user) -> QuerySet[Committee]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Committee.objects.all()
+    liaison_committees = Membership.objects.current().filter(unit_id__in=scope.liaison_unit_ids).values("committee_id")
+    return Committee.objects.filter(
+        _prefix_q("area_code", scope.read_codes)
+        | Q(pk__in=scope.seat_committee_ids)
+        | Q(pk__in=liaison_committees)
+    )
+
+
+def committees_to_manage(user) -> QuerySet[Committee]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Committee.objects.all()
+    return Committee.objects.filter(_prefix_q("area_code", scope.manage_codes))
+
+
+# --- Member units --------------------------------------------------------------------------------------------
+
+
+def units_for(user) -> QuerySet[MemberUnit]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return MemberUnit.objects.all()
+    in_subtree = Membership.objects.filter(
+        _prefix_q("committee__area_code", scope.read_codes), unit_id=OuterRef("pk")
+    )
+    return MemberUnit.objects.filter(Exists(in_subtree) | Q(pk__in=scope.liaison_unit_ids))
+
+
+def units_to_manage(user) -> QuerySet[MemberUnit]:
+    """Units a secretary may edit: a current member somewhere in their subtree. Liaisons edit their own unit."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return MemberUnit.objects.all()
+    in_subtree = (
+        Membership.objects.current()
+        .filter(_prefix_q("committee__area_code", scope.manage_codes))
+        .filter(unit_id=OuterRef("pk"))
+    )
+    return MemberUnit.objects.filter(Exists(in_subtree) | Q(pk__in=scope.liaison_unit_ids))
+
+
+# --- Memberships and seats -----------------------------------------------------------------------------------
+
+
+def memberships_for(user) -> QuerySet[Membership]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Membership.objects.all()
+    return Membership.objects.filter(
+        _prefix_q("committee__area_code", scope.read_codes) | Q(unit_id__in=scope.liaison_unit_ids)
+    )
+
+
+def memberships_to_manage(user) -> QuerySet[Membership]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Membership.objects.all()
+    return Membership.objects.filter(_prefix_q("committee__area_code", scope.manage_codes))
+
+
+def seats_for(user) -> QuerySet[Seat]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Seat.objects.all()
+    return Seat.objects.filter(_prefix_q("committee__area_code", scope.read_codes) | Q(user_id=user.pk))
+
+
+def seats_to_manage(user) -> QuerySet[Seat]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Seat.objects.all()
+    return Seat.objects.filter(_prefix_q("committee__area_code", scope.manage_codes))
+
+
+# --- People --------------------------------------------------------------------------------------------------
+
+
+def people_for(user) -> QuerySet[User]:
+    """People with a seat in the user's subtree, or registered by a committee in it."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return User.objects.all()
+    seated = Seat.objects.filter(_prefix_q("committee__area_code", scope.read_codes), user_id=OuterRef("pk"))
+    return User.objects.filter(
+        Exists(seated) | _prefix_q("registered_by__area_code", scope.read_codes) | Q(pk=user.pk)
+    )
+
+
+def people_to_manage(user) -> QuerySet[User]:
+    """People a secretary may edit (reset a password, correct a name): nobody who also sits outside the subtree,
+    and no superuser, so that no secretary can take over an account above them."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return User.objects.all()
+    inside = _prefix_q("committee__area_code", scope.manage_codes)
+    seated_inside = Seat.objects.filter(inside, user_id=OuterRef("pk"))
+    seated_outside = Seat.objects.current().filter(user_id=OuterRef("pk")).exclude(inside)
+    return User.objects.filter(
+        Exists(seated_inside) | _prefix_q("registered_by__area_code", scope.manage_codes),
+        ~Exists(seated_outside),
+        is_superuser=False,
+        is_staff=False,
+    )
+
+
+# --- Object checks -------------------------------------------------------------------------------------------
+
+_VISIBLE = {Committee: committees_for, MemberUnit: units_for, Membership: memberships_for, Seat: seats_for, User: people_for}
+_CHANGEABLE = {
+    Committee: committees_to_manage,
+    MemberUnit: units_to_manage,
+    Membership: memberships_to_manage,
+    Seat: seats_to_manage,
+    User: people_to_manage,
+}
+
+
+def can_view(user, obj) -> bool:
+    return _VISIBLE[type(obj)](user).filter(pk=obj.pk).exists()
+
+
+def can_change(user, obj) -> bool:
+    if not scope_of(user).manages_anything and not scope_of(user).is_liaison:
+        return False
+    return _CHANGEABLE[type(obj)](user).filter(pk=obj.pk).exists()
+
+
+def require_change(user, obj) -> None:
+    if not can_change(user, obj):
+        raise PermissionDenied

@@ -1,0 +1,1 @@
+"""The matching pipeline: collect, propose, deliberate, confirm; projects and evaluations."""

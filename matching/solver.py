@@ -1,0 +1,202 @@
+"""The optimal assignment of needs to resources: arrays in, integer flows out (no Django inside).
+
+The problem is a max-weight b-matching (a transportation problem where leaving quantity unassigned is
+allowed). Each candidate edge (need i, resource j) carries an integer weight per unit of quantity and a
+capacity; we look for integer flows maximising sum(weight * flow) under the needs' demands and the
+resources' supplies. It is solved as a min-cost flow with OR-Tools:
+
+    source --demand_i--> need i --cap_e, cost -weight_e--> resource j --supply_j--> sink
+    source --------------------- bypass, cost 0 -----------------------------------> sink
+
+Edges with weight <= 0 are rejected with ValueError rather than dropped: a zero weight usually means the
+caller rounded a score away, and silently ignoring it would hide that. Filter them out before calling.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+from ortools.graph.python import min_cost_flow
+
+__all__ = ["Assignment", "SolverError", "solve", "solve_greedy"]
+
+
+class SolverError(RuntimeError):
+    """OR-Tools did not prove an optimum (e.g. costs or capacities too large for int64 arithmetic)."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    flow: np.ndarray  # int64, one entry per edge, same order as the input edges
+    total_weight: int  # sum(weight * flow)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    demand: np.ndarray
+    supply: np.ndarray
+    edge_need: np.ndarray
+    edge_resource: np.ndarray
+    edge_weight: np.ndarray
+    edge_capacity: np.ndarray  # already clipped to min(demand, supply) of its endpoints
+
+
+def solve(
+    demand: ArrayLike,
+    supply: ArrayLike,
+    edge_need: ArrayLike,
+    edge_resource: ArrayLike,
+    edge_weight: ArrayLike,
+    edge_capacity: ArrayLike | None = None,
+) -> Assignment:
+    """Return the integer flows on the edges that maximise the total weight.
+
+    `demand[i]` and `supply[j]` are non-negative quantities; edge e joins need `edge_need[e]` to resource
+    `edge_resource[e]` with `edge_weight[e] > 0` per unit and capacity `edge_capacity[e]` (default
+    min(demand, supply) of its endpoints). Raises ValueError on invalid input and SolverError if OR-Tools
+    does not report OPTIMAL.
+    """
+    problem = _validate(demand, supply, edge_need, edge_resource, edge_weight, edge_capacity)
+    n_edges = problem.edge_weight.size
+    if n_edges == 0:
+        return Assignment(flow=np.zeros(0, dtype=np.int64), total_weight=0)
+
+    n_needs, n_resources = problem.demand.size, problem.supply.size
+    source, sink = 0, n_needs + n_resources + 1
+    need_nodes = np.arange(1, n_needs + 1, dtype=np.int32)
+    resource_nodes = np.arange(n_needs + 1, n_needs + n_resources + 1, dtype=np.int32)
+    total_demand = int(problem.demand.sum())
+
+    # Edge arcs first so that their arc indices equal the edge indices.
+    tails = np.concatenate(
+        [
+            need_nodes[problem.edge_need],
+            np.full(n_needs, source, dtype=np.int32),
+            resource_nodes,
+            np.array([source], dtype=np.int32),
+        ]
+    )
+    heads = np.concatenate(
+        [
+            resource_nodes[problem.edge_resource],
+            need_nodes,
+            np.full(n_resources, sink, dtype=np.int32),
+            np.array([sink], dtype=np.int32),
+        ]
+    )
+    capacities = np.concatenate(
+        [problem.edge_capacity, problem.demand, problem.supply, np.array([total_demand], dtype=np.int64)]
+    )
+    # Min-cost flow minimises, so a weight becomes a negative cost; every unit the source sends either
+    # earns a weight through a need and a resource or goes through the free bypass (left unassigned).
+    costs = np.concatenate([-problem.edge_weight, np.zeros(n_needs + n_resources + 1, dtype=np.int64)])
+
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    arcs = mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    mcf.set_nodes_supplies(
+        np.array([source, sink], dtype=np.int32), np.array([total_demand, -total_demand], dtype=np.int64)
+    )
+    status = mcf.solve()
+    if status != mcf.OPTIMAL:
+        name = getattr(status, "name", str(status))
+        raise SolverError(
+            f"OR-Tools min-cost flow returned {name}, not OPTIMAL "
+            f"({n_edges} edges, max weight {int(problem.edge_weight.max())}, total demand {total_demand}); "
+            "BAD_COST_RANGE or BAD_CAPACITY_RANGE mean the numbers are too large: scale the weights down."
+        )
+    flow = np.asarray(mcf.flows(arcs[:n_edges]), dtype=np.int64)
+    return Assignment(flow=flow, total_weight=int(np.dot(problem.edge_weight, flow)))
+
+
+def solve_greedy(
+    demand: ArrayLike,
+    supply: ArrayLike,
+    edge_need: ArrayLike,
+    edge_resource: ArrayLike,
+    edge_weight: ArrayLike,
+    edge_capacity: ArrayLike | None = None,
+) -> Assignment:
+    """The naive baseline: edges in descending weight (ties: lower index first), each given the most it can.
+
+    Same arguments, validation and result as `solve`; kept to show what the optimum gains over it.
+    """
+    problem = _validate(demand, supply, edge_need, edge_resource, edge_weight, edge_capacity)
+    order = np.argsort(-problem.edge_weight, kind="stable")
+    # Plain lists: element access on numpy arrays inside a Python loop is several times slower.
+    demand_left = problem.demand.tolist()
+    supply_left = problem.supply.tolist()
+    needs = problem.edge_need.tolist()
+    resources = problem.edge_resource.tolist()
+    capacity = problem.edge_capacity.tolist()
+    flow = [0] * len(capacity)
+    for edge in order.tolist():
+        need, resource = needs[edge], resources[edge]
+        amount = min(capacity[edge], demand_left[need], supply_left[resource])
+        if amount > 0:
+            flow[edge] = amount
+            demand_left[need] -= amount
+            supply_left[resource] -= amount
+    flow_array = np.array(flow, dtype=np.int64)
+    return Assignment(flow=flow_array, total_weight=int(np.dot(problem.edge_weight, flow_array)))
+
+
+def _validate(
+    demand: ArrayLike,
+    supply: ArrayLike,
+    edge_need: ArrayLike,
+    edge_resource: ArrayLike,
+    edge_weight: ArrayLike,
+    edge_capacity: ArrayLike | None,
+) -> _Problem:
+    demand_a = _int_vector("demand", demand)
+    supply_a = _int_vector("supply", supply)
+    need_a = _int_vector("edge_need", edge_need)
+    resource_a = _int_vector("edge_resource", edge_resource)
+    weight_a = _int_vector("edge_weight", edge_weight)
+    n_edges = need_a.size
+    lengths = {"edge_need": n_edges, "edge_resource": resource_a.size, "edge_weight": weight_a.size}
+    capacity_a = None
+    if edge_capacity is not None:
+        capacity_a = _int_vector("edge_capacity", edge_capacity)
+        lengths["edge_capacity"] = capacity_a.size
+    if len(set(lengths.values())) != 1:
+        raise ValueError(f"edge arrays must have the same length, got {lengths}")
+
+    if (demand_a < 0).any():
+        raise ValueError(f"demand must be >= 0; need {int(np.argmax(demand_a < 0))} has {demand_a.min()}")
+    if (supply_a < 0).any():
+        raise ValueError(f"supply must be >= 0; resource {int(np.argmax(supply_a < 0))} has {supply_a.min()}")
+    if n_edges and (need_a.min() < 0 or need_a.max() >= demand_a.size):
+        raise ValueError(f"edge_need must index demand (0..{demand_a.size - 1}), got {need_a.min()}..{need_a.max()}")
+    if n_edges and (resource_a.min() < 0 or resource_a.max() >= supply_a.size):
+        raise ValueError(
+            f"edge_resource must index supply (0..{supply_a.size - 1}), got {resource_a.min()}..{resource_a.max()}"
+        )
+    if (weight_a <= 0).any():
+        bad = int(np.argmax(weight_a <= 0))
+        raise ValueError(f"edge_weight must be > 0 (drop such edges first); edge {bad} has weight {weight_a[bad]}")
+
+    # Capacity beyond what either endpoint can take is never usable; clipping keeps the network tight.
+    endpoint_cap = np.minimum(demand_a[need_a], supply_a[resource_a])
+    if capacity_a is None:
+        capacity_a = endpoint_cap
+    else:
+        if (capacity_a < 0).any():
+            bad = int(np.argmax(capacity_a < 0))
+            raise ValueError(f"edge_capacity must be >= 0; edge {bad} has {capacity_a[bad]}")
+        capacity_a = np.minimum(capacity_a, endpoint_cap)
+    return _Problem(demand_a, supply_a, need_a, resource_a, weight_a, capacity_a)
+
+
+def _int_vector(name: str, values: ArrayLike) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a one-dimensional array, got shape {array.shape}")
+    if array.size == 0:
+        return np.zeros(0, dtype=np.int64)  # np.asarray([]) is float64; an empty list is still valid
+    # Floats are refused rather than rounded: a silently truncated weight or quantity is a wrong answer.
+    if array.dtype.kind not in "iu":
+        raise ValueError(f"{name} must hold integers, got dtype {array.dtype}")
+    if array.dtype.kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} has values beyond int64")
+    return array.astype(np.int64, copy=False)
