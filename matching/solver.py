@@ -167,14 +167,18 @@ def _validate(
     if (supply_a < 0).any():
         raise ValueError(f"supply must be >= 0; resource {int(np.argmax(supply_a < 0))} has {supply_a.min()}")
     if n_edges and (need_a.min() < 0 or need_a.max() >= demand_a.size):
-        raise ValueError(f"edge_need must index demand (0..{demand_a.size - 1}), got {need_a.min()}..{need_a.max()}")
+        raise ValueError(
+            f"edge_need must index demand (0..{demand_a.size - 1}), got {need_a.min()}..{need_a.max()}"
+        )
     if n_edges and (resource_a.min() < 0 or resource_a.max() >= supply_a.size):
         raise ValueError(
             f"edge_resource must index supply (0..{supply_a.size - 1}), got {resource_a.min()}..{resource_a.max()}"
         )
     if (weight_a <= 0).any():
         bad = int(np.argmax(weight_a <= 0))
-        raise ValueError(f"edge_weight must be > 0 (drop such edges first); edge {bad} has weight {weight_a[bad]}")
+        raise ValueError(
+            f"edge_weight must be > 0 (drop such edges first); edge {bad} has weight {weight_a[bad]}"
+        )
 
     # Capacity beyond what either endpoint can take is never usable; clipping keeps the network tight.
     endpoint_cap = np.minimum(demand_a[need_a], supply_a[resource_a])
