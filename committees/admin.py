@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import ledgers, scoping, services
 from .admin_site import admin_site
-from .models import Committee, Level, MemberUnit, Membership, Seat, User
+from .models import Committee, Level, Membership, MemberUnit, Seat, User
 
 # Foreign keys in forms are limited to what the user may change: an id from outside never validates.
 _FK_CHOICES = {
@@ -97,7 +97,11 @@ class InScopeCommitteeFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        committee = scoping.committees_for(request.user).filter(pk=self.value()).first() if self.value().isdigit() else None
+        committee = (
+            scoping.committees_for(request.user).filter(pk=self.value()).first()
+            if self.value().isdigit()
+            else None
+        )
         if committee is None:
             return queryset.none()
         return self.filter_subtree(queryset, committee.area_code)
@@ -245,8 +249,10 @@ class MemberUnitAdmin(ScopedAdmin):
     def get_queryset(self, request):
         current = Membership.objects.current().select_related("committee").order_by("committee__area_code")
         visible = current & scoping.memberships_for(request.user)
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("memberships", queryset=visible, to_attr="visible_memberships")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("memberships", queryset=visible, to_attr="visible_memberships"))
         )
 
     @admin.display(description=_("committees"))
@@ -256,10 +262,15 @@ class MemberUnitAdmin(ScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         unit = form.instance
-        if not request.user.is_superuser and not scoping.units_to_manage(request.user).filter(pk=unit.pk).exists():
+        if (
+            not request.user.is_superuser
+            and not scoping.units_to_manage(request.user).filter(pk=unit.pk).exists()
+        ):
             messages.warning(
                 request,
-                _("The unit has no current membership on a committee you manage; add one so that you can keep it."),
+                _(
+                    "The unit has no current membership on a committee you manage; add one so that you can keep it."
+                ),
             )
 
     @admin.action(description=_("Export selected units as a ledger (xlsx)"))
@@ -324,8 +335,13 @@ class PersonAdmin(ScopedAdmin, UserAdmin):
     ordering = ["username"]
     readonly_fields = ["last_login", "date_joined"]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "name", "phone", "email", "registered_by",
-                                                 "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "name", "phone", "email", "registered_by", "password1", "password2"],
+            },
+        ),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -374,4 +390,3 @@ for _model, _admin in [
     (beat_models.ClockedSchedule, beat_admin.ClockedScheduleAdmin),
 ]:
     admin_site.register(_model, type(f"Scoped{_admin.__name__}", (SuperuserOnlyMixin, _admin), {}))
-

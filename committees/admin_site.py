@@ -19,8 +19,11 @@ class RoleAuthenticationForm(AdminAuthenticationForm):
 
     def confirm_login_allowed(self, user) -> None:
         if not user.is_active or not scoping.scope_of(user).uses_admin:
-            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login",
-                                        params={"username": self.username_field.verbose_name})
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
 
 
 class PartyhubAdminSite(admin.AdminSite):

@@ -5,7 +5,7 @@ import itertools
 import factory
 from factory.django import DjangoModelFactory
 
-from .models import Committee, Level, MemberUnit, Membership, Seat, UnitKind, User
+from .models import Committee, Level, Membership, MemberUnit, Seat, UnitKind, User
 from .validators import make_credit_code
 
 _unit_serial = itertools.count(10_000_001)

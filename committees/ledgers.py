@@ -57,12 +57,28 @@ def member_units_response(units) -> HttpResponse:
     """The member-unit ledger of the units given (already scoped by the caller's queryset)."""
     headers = [
         MemberUnit._meta.get_field(name).verbose_name
-        for name in ["name", "credit_code", "kind", "party_org_name", "party_member_count", "address",
-                     "contact_name", "contact_phone"]
+        for name in [
+            "name",
+            "credit_code",
+            "kind",
+            "party_org_name",
+            "party_member_count",
+            "address",
+            "contact_name",
+            "contact_phone",
+        ]
     ]
     rows = (
-        [u.name, u.credit_code, u.get_kind_display(), u.party_org_name, u.party_member_count, u.address,
-         u.contact_name, u.contact_phone]
+        [
+            u.name,
+            u.credit_code,
+            u.get_kind_display(),
+            u.party_org_name,
+            u.party_member_count,
+            u.address,
+            u.contact_name,
+            u.contact_phone,
+        ]
         for u in units.order_by("name", "pk")
     )
     content = build_workbook(str(_("Member units")), [str(h) for h in headers], rows)

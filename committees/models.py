@@ -54,7 +54,9 @@ class Committee(models.Model):
         max_length=12,
         unique=True,
         validators=[validators.validate_digits],
-        help_text=_("National statistical division code: 6 digits for a district, 9 for a street, 12 for a community."),
+        help_text=_(
+            "National statistical division code: 6 digits for a district, 9 for a street, 12 for a community."
+        ),
     )
     address = models.CharField(_("office address"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -69,7 +71,9 @@ class Committee(models.Model):
         ordering = ["area_code"]
         indexes = [
             # Subtrees are prefix matches on the division code: LIKE 'code%' needs a pattern index on PostgreSQL.
-            models.Index(fields=["area_code"], name="committee_code_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["area_code"], name="committee_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -84,11 +88,7 @@ class Committee(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.name}{_('committee')}" if self.level == Level.DISTRICT else self.name
+        return self.name
 
     @property
     def depth(self) -> int:
@@ -116,7 +116,11 @@ class Committee(models.Model):
                 errors.setdefault("area_code", []).extend(error.messages)
         if self.pk and self.area_code:
             original = Committee.objects.filter(pk=self.pk).values_list("area_code", flat=True).first()
-            if original and original != self.area_code and Committee.objects.filter(parent_id=self.pk).exists():
+            if (
+                original
+                and original != self.area_code
+                and Committee.objects.filter(parent_id=self.pk).exists()
+            ):
                 errors.setdefault("area_code", []).append(
                     _("This committee has sub-committees; its division code cannot change.")
                 )
@@ -136,7 +140,9 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="registered_people",
-        help_text=_("The committee whose secretary registered this person; it may manage them until they hold a seat."),
+        help_text=_(
+            "The committee whose secretary registered this person; it may manage them until they hold a seat."
+        ),
     )
 
     class Meta(AbstractUser.Meta):
@@ -178,7 +184,9 @@ class MemberUnit(models.Model):
     party_member_count = models.PositiveIntegerField(_("party members"), default=0)
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, validators=[validators.validate_phone])
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, validators=[validators.validate_phone]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -216,11 +224,17 @@ class Membership(models.Model):
         VICE_CHAIR_UNIT = "vice_chair_unit", _("Vice-chair unit")
         MEMBER_UNIT = "member_unit", _("Member unit")
 
-    unit = models.ForeignKey(MemberUnit, verbose_name=_("member unit"), on_delete=models.PROTECT, related_name="memberships")
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="memberships")
+    unit = models.ForeignKey(
+        MemberUnit, verbose_name=_("member unit"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER_UNIT)
     since = models.DateField(_("since"), default=timezone.localdate)
-    until = models.DateField(_("until"), null=True, blank=True, help_text=_("Leave empty while the unit is a member."))
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Leave empty while the unit is a member.")
+    )
 
     history = HistoricalRecords()
     objects = CurrentQuerySet.as_manager()
@@ -258,7 +272,9 @@ class Seat(models.Model):
         LIAISON = "liaison", _("Liaison")
         OVERSEER = "overseer", _("Overseer")
 
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="seats")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="seats"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="seats"
     )
@@ -276,7 +292,9 @@ class Seat(models.Model):
         _("position"), max_length=100, blank=True, help_text=_("The person's post, e.g. 街道工委书记.")
     )
     since = models.DateField(_("since"), default=timezone.localdate)
-    until = models.DateField(_("until"), null=True, blank=True, help_text=_("Leave empty while the seat is held."))
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Leave empty while the seat is held.")
+    )
 
     history = HistoricalRecords()
     objects = CurrentQuerySet.as_manager()
@@ -290,7 +308,9 @@ class Seat(models.Model):
                 fields=["committee"],
                 condition=Q(role="chair", until__isnull=True),
                 name="one_current_chair_per_committee",
-                violation_error_message=_("This committee already has a chair; end the current chair's seat first."),
+                violation_error_message=_(
+                    "This committee already has a chair; end the current chair's seat first."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["committee", "user", "role"],
@@ -321,11 +341,17 @@ class Seat(models.Model):
         if self.role == self.Role.OVERSEER and self.committee.level != Level.DISTRICT:
             raise ValidationError({"role": _("Overseers sit on district committees only.")})
         if self.role == self.Role.LIAISON and self.unit_id:
-            is_member = Membership.objects.current().filter(unit_id=self.unit_id, committee_id=self.committee_id)
+            is_member = Membership.objects.current().filter(
+                unit_id=self.unit_id, committee_id=self.committee_id
+            )
             if not is_member.exists():
-                raise ValidationError({"unit": _("A liaison's unit must be a current member of this committee.")})
+                raise ValidationError(
+                    {"unit": _("A liaison's unit must be a current member of this committee.")}
+                )
         if self.role == self.Role.CHAIR and self.until is None:
-            other_chairs = Seat.objects.filter(committee_id=self.committee_id, role=self.Role.CHAIR, until__isnull=True)
+            other_chairs = Seat.objects.filter(
+                committee_id=self.committee_id, role=self.Role.CHAIR, until__isnull=True
+            )
             if other_chairs.exclude(pk=self.pk).exists():
                 raise ValidationError(
                     {"role": _("This committee already has a chair; end the current chair's seat first.")}

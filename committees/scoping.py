@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Committee, MemberUnit, Membership, Seat, User
+from .models import Committee, Membership, MemberUnit, Seat, User
 
 _CACHE_ATTR = "_partyhub_scope"
 
@@ -61,7 +61,9 @@ def scope_of(user) -> Scope:
             manage_codes=_roots(manage),
             read_codes=_roots(read),
             seat_committee_ids=frozenset(cid for _role, cid, _code, _uid in seats),
-            liaison_unit_ids=frozenset(uid for role, _cid, _code, uid in seats if role == Seat.Role.LIAISON and uid),
+            liaison_unit_ids=frozenset(
+                uid for role, _cid, _code, uid in seats if role == Seat.Role.LIAISON and uid
+            ),
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -99,7 +101,9 @@ def committees_for(user) -> QuerySet[Committee]:
     scope = scope_of(user)
     if scope.is_superuser:
         return Committee.objects.all()
-    liaison_committees = Membership.objects.current().filter(unit_id__in=scope.liaison_unit_ids).values("committee_id")
+    liaison_committees = (
+        Membership.objects.current().filter(unit_id__in=scope.liaison_unit_ids).values("committee_id")
+    )
     return Committee.objects.filter(
         _prefix_q("area_code", scope.read_codes)
         | Q(pk__in=scope.seat_committee_ids)
@@ -206,7 +210,13 @@ def people_to_manage(user) -> QuerySet[User]:
 
 # --- Object checks -------------------------------------------------------------------------------------------
 
-_VISIBLE = {Committee: committees_for, MemberUnit: units_for, Membership: memberships_for, Seat: seats_for, User: people_for}
+_VISIBLE = {
+    Committee: committees_for,
+    MemberUnit: units_for,
+    Membership: memberships_for,
+    Seat: seats_for,
+    User: people_for,
+}
 _CHANGEABLE = {
     Committee: committees_to_manage,
     MemberUnit: units_to_manage,

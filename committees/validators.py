@@ -49,19 +49,25 @@ def validate_credit_code(value: str) -> None:
     bad = sorted({ch for ch in code if ch not in CREDIT_CODE_CHARS})
     if bad:
         raise ValidationError(
-            _("A unified social credit code cannot contain: %(chars)s (the letters I, O, S, V and Z are not used)."),
+            _(
+                "A unified social credit code cannot contain: %(chars)s (the letters I, O, S, V and Z are not used)."
+            ),
             code="credit_code_chars",
             params={"chars": " ".join(bad)},
         )
     if not code[2:8].isdigit():
         raise ValidationError(
-            _("Characters 3 to 8 of a credit code are the 6-digit division code of the registering authority."),
+            _(
+                "Characters 3 to 8 of a credit code are the 6-digit division code of the registering authority."
+            ),
             code="credit_code_division",
         )
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("The check character of this credit code is wrong (expected %(expected)s); please check for a typo."),
+            _(
+                "The check character of this credit code is wrong (expected %(expected)s); please check for a typo."
+            ),
             code="credit_code_check",
             params={"expected": expected},
         )

@@ -13,6 +13,11 @@ def home(request):
     scope = scoping.scope_of(request.user)
     if scope.uses_admin and not scope.is_liaison:
         return redirect("admin:index")
-    seats = Seat.objects.current().filter(user=request.user).select_related("committee", "unit").order_by("committee__area_code")
+    seats = (
+        Seat.objects.current()
+        .filter(user=request.user)
+        .select_related("committee", "unit")
+        .order_by("committee__area_code")
+    )
     units = scoping.units_for(request.user).order_by("name")
     return render(request, "committees/home.html", {"seats": seats, "units": units, "scope": scope})

@@ -47,8 +47,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://..."))
 
 
-
-
 @pytest.fixture
 def secretary_of(db):
     def make(committee, **kwargs):

@@ -3,8 +3,8 @@
 from committees.factories import (  # noqa: F401
     CommunityFactory,
     DistrictFactory,
-    MemberUnitFactory,
     MembershipFactory,
+    MemberUnitFactory,
     SeatFactory,
     StreetFactory,
     UserFactory,

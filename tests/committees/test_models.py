@@ -6,8 +6,8 @@ from committees.models import Committee, Level, Membership, Seat
 from tests.factories import (
     CommunityFactory,
     DistrictFactory,
-    MemberUnitFactory,
     MembershipFactory,
+    MemberUnitFactory,
     SeatFactory,
     StreetFactory,
 )
@@ -100,7 +100,9 @@ def test_a_liaison_seat_needs_a_unit_in_the_database():
 
 def test_a_liaisons_unit_must_be_a_member_of_the_committee():
     street = StreetFactory()
-    seat = SeatFactory.build(committee=street, role=Seat.Role.LIAISON, unit=MemberUnitFactory(), user=SeatFactory().user)
+    seat = SeatFactory.build(
+        committee=street, role=Seat.Role.LIAISON, unit=MemberUnitFactory(), user=SeatFactory().user
+    )
     with pytest.raises(ValidationError) as error:
         seat.full_clean()
     assert "unit" in error.value.message_dict

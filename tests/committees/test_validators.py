@@ -63,7 +63,11 @@ def test_generated_codes_are_valid_and_distinct():
 
 @pytest.mark.parametrize(
     ("code", "level", "parent"),
-    [("110101", "district", None), ("110101005", "street", "110101"), ("110101005001", "community", "110101005")],
+    [
+        ("110101", "district", None),
+        ("110101005", "street", "110101"),
+        ("110101005001", "community", "110101005"),
+    ],
 )
 def test_division_codes_of_each_level_validate(code, level, parent):
     validate_division_code(code, level, parent)
@@ -86,7 +90,9 @@ def test_division_codes_that_break_the_hierarchy_are_rejected(code, level, paren
     assert error.value.code == error_code
 
 
-@pytest.mark.parametrize("phone", ["13812345678", "+86 138 1234 5678", "010-64012345", "01064012345", "64012345"])
+@pytest.mark.parametrize(
+    "phone", ["13812345678", "+86 138 1234 5678", "010-64012345", "01064012345", "64012345"]
+)
 def test_phone_numbers_in_common_forms_validate(phone):
     validate_phone(phone)
 

@@ -7,23 +7,44 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from committees import demo_data
-from committees.models import Committee, Level, MemberUnit, Membership, Seat, User
+from committees.models import Committee, Level, Membership, MemberUnit, Seat, User
 from committees.validators import make_credit_code
 
 
 class Command(BaseCommand):
     help = "Load the demo data (idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--print-logins", action="store_true", help="print the URL and the demo logins")
+
+    def handle(self, *args, print_logins=False, **options):
         with transaction.atomic():
             committees = self.load_committees()
             units = self.load_units(committees)
             self.load_people(committees, units)
             self.load_admin()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {Committee.objects.count()} committees, {MemberUnit.objects.count()} member units, "
-            f"{Seat.objects.count()} seats."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {Committee.objects.count()} committees, {MemberUnit.objects.count()} member units, "
+                f"{Seat.objects.count()} seats."
+            )
+        )
+        if print_logins:
+            self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write(
+            "\nOpen http://127.0.0.1:8000/admin/ (secretaries) or http://127.0.0.1:8000/ (liaisons)."
+        )
+        self.stdout.write(f"Every demo login has the password {demo_data.DEMO_PASSWORD}:")
+        self.stdout.write(f"  {'admin':22} superuser")
+        for username, name, seats in demo_data.DEMO_PEOPLE:
+            code, role, unit, _position = seats[0]
+            where = unit or next(
+                n for c, n in demo_data.DISTRICTS + [(s[0], s[1]) for s in demo_data.STREETS] if c == code
+            )
+            self.stdout.write(f"  {username:22} {name} · {role} · {where}")
+        self.stdout.write("")
 
     def load_committees(self) -> dict[str, Committee]:
         by_code: dict[str, Committee] = {}
@@ -47,18 +68,25 @@ class Command(BaseCommand):
     def load_units(self, committees: dict[str, Committee]) -> dict[str, MemberUnit]:
         assert len(demo_data.BEIXINQIAO_UNITS) == 54, "the seeds say Beixinqiao has 54 member units"
         rng = random.Random(2026)  # fixed seed: the same contacts every time
-        surnames, given = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
+        surnames, given = (
+            "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗",
+            "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚",
+        )
         units: dict[str, MemberUnit] = {}
         rows = [(demo_data.BEIXINQIAO, name, kind) for name, kind in demo_data.BEIXINQIAO_UNITS]
         rows += demo_data.OTHER_UNITS
-        beixinqiao_communities = [c for code, c in committees.items() if len(code) == 12 and code.startswith(demo_data.BEIXINQIAO)]
+        beixinqiao_communities = [
+            c for code, c in committees.items() if len(code) == 12 and code.startswith(demo_data.BEIXINQIAO)
+        ]
         for serial, (street_code, name, kind) in enumerate(rows, start=1):
             unit, created = MemberUnit.objects.get_or_create(
                 credit_code=make_credit_code(street_code[:6], 70_000_000 + serial),
                 defaults={
                     "name": name,
                     "kind": kind,
-                    "party_org_name": f"{name}党委" if kind in ("central", "state_owned") else f"{name}党支部",
+                    "party_org_name": f"{name}党委"
+                    if kind in ("central", "state_owned")
+                    else f"{name}党支部",
                     "party_member_count": rng.randint(5, 400),
                     "address": f"北京市{committees[street_code[:6]].name}{committees[street_code].name}",
                     "contact_name": rng.choice(surnames) + rng.choice(given) + rng.choice(given),
@@ -66,8 +94,12 @@ class Command(BaseCommand):
                 },
             )
             units[name] = unit
-            role = Membership.Role.CHAIR_UNIT if serial == 1 else (
-                Membership.Role.VICE_CHAIR_UNIT if serial in (2, 16, 50) else Membership.Role.MEMBER_UNIT
+            role = (
+                Membership.Role.CHAIR_UNIT
+                if serial == 1
+                else (
+                    Membership.Role.VICE_CHAIR_UNIT if serial in (2, 16, 50) else Membership.Role.MEMBER_UNIT
+                )
             )
             Membership.objects.get_or_create(
                 unit=unit, committee=committees[street_code], until=None, defaults={"role": role}
