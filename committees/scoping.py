@@ -13,8 +13,22 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from .models import Committee, Membership, MemberUnit, Seat, User
+from .models import (
+    Allocation,
+    Claim,
+    CollectionRequest,
+    CollectionRound,
+    Committee,
+    MemberUnit,
+    Membership,
+    Need,
+    Project,
+    Resource,
+    Seat,
+    User,
+)
 
 _CACHE_ATTR = "_partyhub_scope"
 
@@ -239,3 +253,106 @@ def can_change(user, obj) -> bool:
 def require_change(user, obj) -> None:
     if not can_change(user, obj):
         raise PermissionDenied
+
+
+# --- The lists: resources and needs --------------------------------------------------------------------------
+
+
+def _unit_reaches(unit_ids) -> Exists:
+    """True for a record whose reach area holds a committee one of the units currently sits on."""
+    return Exists(
+        Membership.objects.current().filter(unit_id__in=unit_ids, committee__area_code__startswith=OuterRef("reach_prefix"))
+    )
+
+
+def _records_for(model, user) -> QuerySet:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return model.objects.all()
+    mine = Q(owner_unit_id__in=scope.liaison_unit_ids) if scope.liaison_unit_ids else Q(pk__in=[])
+    published_within_reach = (
+        Q(status__in=model.LIVE_STATUSES) & _unit_reaches(scope.liaison_unit_ids) if scope.liaison_unit_ids else Q(pk__in=[])
+    )
+    return model.objects.filter(_prefix_q("committee__area_code", scope.read_codes) | mine | published_within_reach)
+
+
+def _records_to_manage(model, user) -> QuerySet:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return model.objects.all()
+    mine = Q(owner_unit_id__in=scope.liaison_unit_ids) if scope.liaison_unit_ids else Q(pk__in=[])
+    return model.objects.filter(_prefix_q("committee__area_code", scope.manage_codes) | mine)
+
+
+def resources_for(user) -> QuerySet[Resource]:
+    """Secretaries and overseers: their subtree's resources; liaisons: their own and the published within reach."""
+    return _records_for(Resource, user)
+
+
+def needs_for(user) -> QuerySet[Need]:
+    return _records_for(Need, user)
+
+
+def resources_to_manage(user) -> QuerySet[Resource]:
+    return _records_to_manage(Resource, user)
+
+
+def needs_to_manage(user) -> QuerySet[Need]:
+    return _records_to_manage(Need, user)
+
+
+def claimable_needs(unit_id: int, now=None) -> QuerySet[Need]:
+    """Published needs a unit may claim: within reach, not its own; the home committee's members first, everyone
+    within reach once the claim window has passed (the claim hall)."""
+    now = now or timezone.now()
+    home_member = Exists(Membership.objects.current().filter(unit_id=unit_id, committee_id=OuterRef("committee_id")))
+    return (
+        Need.objects.filter(status__in=Need.LIVE_STATUSES)
+        .filter(_unit_reaches([unit_id]))
+        .filter(home_member | Q(claim_hall_from__lte=now))
+        .exclude(owner_unit_id=unit_id)
+    )
+
+
+def claims_for(user) -> QuerySet[Claim]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Claim.objects.all()
+    return Claim.objects.filter(
+        _prefix_q("need__committee__area_code", scope.read_codes) | Q(unit_id__in=scope.liaison_unit_ids)
+    )
+
+
+def rounds_for(user) -> QuerySet[CollectionRound]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return CollectionRound.objects.all()
+    asked = CollectionRequest.objects.filter(round_id=OuterRef("pk"), unit_id__in=scope.liaison_unit_ids)
+    return CollectionRound.objects.filter(_prefix_q("committee__area_code", scope.read_codes) | Exists(asked))
+
+
+def rounds_to_manage(user) -> QuerySet[CollectionRound]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return CollectionRound.objects.all()
+    return CollectionRound.objects.filter(_prefix_q("committee__area_code", scope.manage_codes))
+
+
+def projects_for(user) -> QuerySet[Project]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Project.objects.all()
+    units = scope.liaison_unit_ids
+    involved = Exists(
+        Allocation.objects.filter(project_id=OuterRef("pk")).filter(
+            Q(need__owner_unit_id__in=units) | Q(resource__owner_unit_id__in=units)
+        )
+    )
+    return Project.objects.filter(
+        _prefix_q("committee__area_code", scope.read_codes) | Q(lead_unit_id__in=units) | involved
+    )
+
+
+_VISIBLE.update({Resource: resources_for, Need: needs_for, Claim: claims_for, CollectionRound: rounds_for,
+                 Project: projects_for})
+_CHANGEABLE.update({Resource: resources_to_manage, Need: needs_to_manage, CollectionRound: rounds_to_manage})

@@ -2,11 +2,24 @@
 
 import datetime
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import scoping
-from .models import Membership, Seat
+from .models import (
+    Claim,
+    CollectionRequest,
+    CollectionRound,
+    MemberUnit,
+    Membership,
+    Need,
+    Resource,
+    Seat,
+)
+from .models.lists import InvalidTransition, ListRecord, reach_prefix
 
 
 def end_memberships(*, memberships: QuerySet[Membership], by, on: datetime.date) -> int:
@@ -30,3 +43,189 @@ def _end_rows(rows: QuerySet, *, on: datetime.date) -> int:
             row.save(update_fields=["until"])
             ended += 1
     return ended
+
+
+# --- The lists: resources and needs ----------------------------------------------------------------------------
+
+RECORD_FIELDS = {
+    "category", "title", "description", "quantity", "measure", "beneficiaries", "contact_name", "contact_phone",
+    "reach",
+}
+RESOURCE_FIELDS = RECORD_FIELDS | {"kind", "available_from", "available_until", "booking"}
+NEED_FIELDS = RECORD_FIELDS | {"deadline", "urgency", "source"}
+
+
+def _editable_fields(model) -> set[str]:
+    return RESOURCE_FIELDS if model is Resource else NEED_FIELDS
+
+
+def _check_owner(*, by, model, owner_unit, owner_committee, committee) -> None:
+    """The owner and home committee must be within what `by` may act for; ids from a form are never trusted."""
+    if (owner_unit is None) == (owner_committee is None):
+        raise ValidationError(_("A record is owned by a member unit or by a committee, not both."))
+    scope = scoping.scope_of(by)
+    if owner_unit is not None:
+        acts_for_unit = owner_unit.pk in scope.liaison_unit_ids or scoping.units_to_manage(by).filter(pk=owner_unit.pk).exists()
+        if not acts_for_unit:
+            raise PermissionDenied
+        if not Membership.objects.current().filter(unit=owner_unit, committee=committee).exists():
+            raise ValidationError({"committee": _("The unit is not a current member of this committee.")})
+        if not scope.is_superuser and owner_unit.pk not in scope.liaison_unit_ids:
+            if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
+                raise PermissionDenied
+    else:
+        if owner_committee.pk != committee.pk:
+            raise ValidationError({"committee": _("A committee's own record is on its own list.")})
+        if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
+            raise PermissionDenied
+
+
+def _prepare(record) -> None:
+    record.reach_prefix = reach_prefix(record.committee.area_code, record.reach)
+    record.full_clean(exclude=["created_by"])
+
+
+def create_record(model, *, by, owner_unit=None, owner_committee=None, committee, collection_request=None, **fields):
+    """Create a draft resource or need for a unit or committee that `by` acts for."""
+    unknown = set(fields) - _editable_fields(model)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    _check_owner(by=by, model=model, owner_unit=owner_unit, owner_committee=owner_committee, committee=committee)
+    record = model(owner_unit=owner_unit, owner_committee=owner_committee, committee=committee, created_by=by,
+                   collection_request=collection_request, **fields)
+    _prepare(record)
+    with transaction.atomic():
+        record._history_user = by
+        record.save()
+        if collection_request is not None:
+            _mark_answered(collection_request, by=by)
+    return record
+
+
+def update_record(record, *, by, **fields):
+    """Change a draft or published record's content; status and quantities allocated are not edited this way."""
+    scoping.require_change(by, record)
+    unknown = set(fields) - _editable_fields(type(record))
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        record = type(record).objects.select_for_update().get(pk=record.pk)
+        if record.status not in record.EDITABLE_STATUSES:
+            raise InvalidTransition(_("Only drafts and published records without allocations can be edited."))
+        for name, value in fields.items():
+            setattr(record, name, value)
+        if record.quantity < record.allocated_quantity:
+            raise ValidationError({"quantity": _("The quantity cannot be less than what is already allocated.")})
+        _prepare(record)
+        record._history_user = by
+        record.save()
+    return record
+
+
+def publish_record(record, *, by):
+    """Publish a draft: it appears on the lists within its reach; a need opens for claims by the home committee's
+    member units first, and to the claim hall once the committee's claim window has passed."""
+    scoping.require_change(by, record)
+    with transaction.atomic():
+        record = type(record).objects.select_for_update().get(pk=record.pk)
+        record.transition_to(ListRecord.Status.PUBLISHED)
+        record.published_at = timezone.now()
+        if isinstance(record, Need):
+            record.claim_hall_from = record.published_at + datetime.timedelta(days=record.committee.claim_window_days)
+        record._history_user = by
+        record.save()
+    return record
+
+
+def withdraw_record(record, *, by, reason: str):
+    """Withdraw a record (deleting is withdrawing): it leaves the lists, live claims on it are cancelled."""
+    scoping.require_change(by, record)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the record is withdrawn.")})
+    with transaction.atomic():
+        record = type(record).objects.select_for_update().get(pk=record.pk)
+        record.transition_to(ListRecord.Status.WITHDRAWN, reason=reason.strip())
+        record._history_user = by
+        record.save()
+        if isinstance(record, Need):
+            for claim in record.claims.select_for_update().filter(status=Claim.Status.LIVE):
+                claim.status = Claim.Status.CANCELLED
+                claim.cancel_reason = str(_("The need was withdrawn."))
+                claim._history_user = by
+                claim.save(update_fields=["status", "cancel_reason"])
+    return record
+
+
+# --- Claims (认领) ------------------------------------------------------------------------------------------------
+
+
+def claim_need(need: Need, *, unit: MemberUnit, by, note: str = "") -> Claim:
+    """A unit claims a published need it may see; the committee deliberates the claim like a proposal."""
+    if unit.pk not in scoping.scope_of(by).liaison_unit_ids:
+        raise PermissionDenied
+    if not scoping.claimable_needs(unit.pk).filter(pk=need.pk).exists():
+        raise ValidationError(_("This need is not open for your unit to claim."))
+    claim = Claim(need=need, unit=unit, note=note.strip(), created_by=by)
+    claim._history_user = by
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError as error:
+        raise ValidationError(_("Your unit has already claimed this need.")) from error
+    return claim
+
+
+def cancel_claim(claim: Claim, *, by, reason: str) -> Claim:
+    if claim.unit_id not in scoping.scope_of(by).liaison_unit_ids:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the claim is cancelled.")})
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != Claim.Status.LIVE:
+            raise InvalidTransition(_("Only a live claim can be cancelled."))
+        claim.status = Claim.Status.CANCELLED
+        claim.cancel_reason = reason.strip()
+        claim._history_user = by
+        claim.save(update_fields=["status", "cancel_reason"])
+    return claim
+
+
+# --- Collection rounds (征集) --------------------------------------------------------------------------------------
+
+
+def open_collection_round(*, committee, by, title: str, opens_on, closes_on, categories=(), description="") -> CollectionRound:
+    """Open a round: every current member unit of the committee gets a request to answer."""
+    if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
+        raise PermissionDenied
+    round_ = CollectionRound(committee=committee, title=title, description=description, opens_on=opens_on,
+                             closes_on=closes_on, created_by=by)
+    round_.full_clean()
+    with transaction.atomic():
+        round_._history_user = by
+        round_.save()
+        round_.categories.set(categories)
+        unit_ids = Membership.objects.current().filter(committee=committee).values_list("unit_id", flat=True).distinct()
+        CollectionRequest.objects.bulk_create([CollectionRequest(round=round_, unit_id=uid) for uid in unit_ids])
+    return round_
+
+
+def answer_nothing_this_time(request: CollectionRequest, *, by) -> CollectionRequest:
+    if request.unit_id not in scoping.scope_of(by).liaison_unit_ids:
+        raise PermissionDenied
+    with transaction.atomic():
+        request = CollectionRequest.objects.select_for_update().get(pk=request.pk)
+        request.nothing_this_time = True
+        _mark_answered(request, by=by)
+    return request
+
+
+def _mark_answered(request: CollectionRequest, *, by) -> None:
+    if request.unit_id not in scoping.scope_of(by).liaison_unit_ids and not scoping.rounds_to_manage(by).filter(
+        pk=request.round_id
+    ).exists():
+        raise PermissionDenied
+    if request.answered_at is None:
+        request.answered_at = timezone.now()
+        request.answered_by = by
+    request.save(update_fields=["answered_at", "answered_by", "nothing_this_time"])

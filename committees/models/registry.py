@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import validators
+from .. import validators
 
 models.CharField.register_lookup(Length)
 
@@ -59,6 +59,11 @@ class Committee(models.Model):
         ),
     )
     address = models.CharField(_("office address"), max_length=200, blank=True)
+    claim_window_days = models.PositiveSmallIntegerField(
+        _("claim window (days)"),
+        default=7,
+        help_text=_("How long a published need is open only to this committee's member units before the claim hall."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -1,0 +1,26 @@
+"""The registry (committees, units, memberships, seats) and the three lists (resources, needs, projects)."""
+
+from .lists import (  # noqa: F401
+    Allocation,
+    Category,
+    Claim,
+    CollectionRequest,
+    CollectionRound,
+    Measure,
+    Need,
+    Project,
+    Reach,
+    Resource,
+)
+from .registry import (  # noqa: F401
+    CHILD_LEVEL,
+    PARENT_LEVEL,
+    Committee,
+    CurrentQuerySet,
+    Level,
+    MemberUnit,
+    Membership,
+    Seat,
+    UnitKind,
+    User,
+)

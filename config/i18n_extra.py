@@ -1,0 +1,8 @@
+"""Strings that third-party packages show without a Simplified Chinese translation; listed so our catalogue
+(which takes precedence) carries them. Never imported: makemessages reads it."""
+
+from django.utils.translation import gettext_noop
+
+THIRD_PARTY_STRINGS = [
+    gettext_noop("Changes"),  # django-simple-history's history table
+]
