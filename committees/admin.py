@@ -390,3 +390,4 @@ for _model, _admin in [
     (beat_models.ClockedSchedule, beat_admin.ClockedScheduleAdmin),
 ]:
     admin_site.register(_model, type(f"Scoped{_admin.__name__}", (SuperuserOnlyMixin, _admin), {}))
+from . import admin_lists  # noqa: E402,F401  (registers the lists on the same site)

@@ -59,7 +59,7 @@ def _editable_fields(model) -> set[str]:
     return RESOURCE_FIELDS if model is Resource else NEED_FIELDS
 
 
-def _check_owner(*, by, model, owner_unit, owner_committee, committee) -> None:
+def check_owner(*, by, owner_unit, owner_committee, committee) -> None:
     """The owner and home committee must be within what `by` may act for; ids from a form are never trusted."""
     if (owner_unit is None) == (owner_committee is None):
         raise ValidationError(_("A record is owned by a member unit or by a committee, not both."))
@@ -90,7 +90,7 @@ def create_record(model, *, by, owner_unit=None, owner_committee=None, committee
     unknown = set(fields) - _editable_fields(model)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
-    _check_owner(by=by, model=model, owner_unit=owner_unit, owner_committee=owner_committee, committee=committee)
+    check_owner(by=by, owner_unit=owner_unit, owner_committee=owner_committee, committee=committee)
     record = model(owner_unit=owner_unit, owner_committee=owner_committee, committee=committee, created_by=by,
                    collection_request=collection_request, **fields)
     _prepare(record)

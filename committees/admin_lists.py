@@ -1,0 +1,222 @@
+"""Admin for the three lists, collection rounds and claims: scoped like the registry; changes go through services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from . import scoping, services
+from .admin import InScopeCommitteeFilter, ScopedAdmin, ScopedInline
+from .admin_site import admin_site
+from .models import Category, Claim, CollectionRequest, CollectionRound, Need, Project, Resource
+
+
+@admin.register(Category, site=admin_site)
+class CategoryAdmin(ScopedAdmin):
+    view_scope = staticmethod(lambda user: Category.objects.all())
+    change_scope = staticmethod(lambda user: Category.objects.all() if user.is_superuser else Category.objects.none())
+    list_display = ["name", "name_en", "code", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return request.user.is_superuser  # one taxonomy for the whole city
+
+
+class ListRecordForm(forms.ModelForm):
+    """Checks ownership and lifecycle before saving, so that the admin shows an error instead of failing."""
+
+    user = None
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and self.user is not None and {"committee"} <= set(data):
+            try:
+                services.check_owner(
+                    by=self.user,
+                    owner_unit=data.get("owner_unit"),
+                    owner_committee=data.get("owner_committee"),
+                    committee=data["committee"],
+                )
+            except PermissionDenied as error:
+                raise ValidationError(_("You may not publish for this owner on this committee.")) from error
+        elif self.instance.pk and self.instance.status not in self.instance.EDITABLE_STATUSES:
+            raise ValidationError(_("Only drafts and published records without allocations can be edited."))
+        return data
+
+
+class ListRecordAdmin(ScopedAdmin):
+    form = ListRecordForm
+    list_display = ["title", "category", "owner_name", "committee", "quantity_display", "reach", "status", "updated_at"]
+    list_filter = [InScopeCommitteeFilter, "status", "category", "reach"]
+    search_fields = ["title", "description", "owner_unit__name", "owner_committee__name"]
+    list_select_related = ["category", "owner_unit", "owner_committee", "committee"]
+    autocomplete_fields = ["owner_unit", "owner_committee", "committee"]
+    readonly_fields = ["status", "status_reason", "allocated_quantity", "published_at", "created_by", "created_at"]
+    actions = ["publish", "withdraw"]
+    date_hierarchy = "created_at"
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["owner_unit", "owner_committee", "committee"] if obj else []
+        return [*fixed, *self.readonly_fields]
+
+    @admin.display(description=_("owner"))
+    def owner_name(self, obj) -> str:
+        return str(obj.owner)
+
+    @admin.display(description=_("quantity (remaining / total)"))
+    def quantity_display(self, obj) -> str:
+        return f"{obj.remaining_quantity} / {obj.quantity} {obj.get_measure_display()}"
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services._editable_fields(self.model) if name in form.cleaned_data}
+        if change:
+            saved = services.update_record(obj, by=request.user, **fields)
+        else:
+            saved = services.create_record(
+                self.model, by=request.user, owner_unit=form.cleaned_data.get("owner_unit"),
+                owner_committee=form.cleaned_data.get("owner_committee"), committee=form.cleaned_data["committee"],
+                **fields,
+            )
+        obj.pk = saved.pk
+
+    @admin.action(description=_("Publish the selected drafts"))
+    def publish(self, request, queryset):
+        done = 0
+        for record in queryset & self.change_scope(request.user):
+            try:
+                services.publish_record(record, by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{record.title}: {' '.join(error.messages)}", messages.WARNING)
+        self.message_user(request, _("%(count)d records published.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Withdraw the selected records…"))
+    def withdraw(self, request, queryset):
+        records = list(queryset & self.change_scope(request.user))
+        reason = request.POST.get("reason", "").strip()
+        if request.POST.get("confirmed") != "yes" or not reason:
+            context = {**self.admin_site.each_context(request), "records": records, "opts": self.model._meta}
+            return TemplateResponse(request, "admin/committees/withdraw_confirmation.html", context)
+        done = 0
+        for record in records:
+            try:
+                services.withdraw_record(record, by=request.user, reason=reason)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{record.title}: {' '.join(error.messages)}", messages.WARNING)
+        self.message_user(request, _("%(count)d records withdrawn.") % {"count": done}, messages.SUCCESS)
+        return None
+
+
+@admin.register(Resource, site=admin_site)
+class ResourceAdmin(ListRecordAdmin):
+    view_scope = staticmethod(scoping.resources_for)
+    change_scope = staticmethod(scoping.resources_to_manage)
+    list_filter = [*ListRecordAdmin.list_filter, "kind", "booking"]
+
+
+@admin.register(Need, site=admin_site)
+class NeedAdmin(ListRecordAdmin):
+    view_scope = staticmethod(scoping.needs_for)
+    change_scope = staticmethod(scoping.needs_to_manage)
+    list_display = [*ListRecordAdmin.list_display[:-1], "deadline", "urgency", "updated_at"]
+    list_filter = [*ListRecordAdmin.list_filter, "urgency", "source"]
+    readonly_fields = [*ListRecordAdmin.readonly_fields, "claim_hall_from"]
+
+
+@admin.register(Claim, site=admin_site)
+class ClaimAdmin(ScopedAdmin):
+    view_scope = staticmethod(scoping.claims_for)
+    change_scope = staticmethod(lambda user: Claim.objects.none())  # claims are made and cancelled by units
+    list_display = ["need", "unit", "status", "note", "created_by", "created_at"]
+    list_filter = [("need__committee", admin.RelatedOnlyFieldListFilter), "status"]
+    list_select_related = ["need", "unit", "created_by"]
+    search_fields = ["need__title", "unit__name"]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+
+class RequestInline(ScopedInline):
+    model = CollectionRequest
+    view_scope = staticmethod(lambda user: CollectionRequest.objects.all())  # within a round the user may see
+    fields = readonly_fields = ["unit", "answered_at", "nothing_this_time", "answered_by"]
+    verbose_name_plural = _("requests to member units")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit", "answered_by").order_by("-answered_at", "unit__name")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = CollectionRound
+        fields = ["committee", "title", "description", "opens_on", "closes_on", "categories"]
+
+
+@admin.register(CollectionRound, site=admin_site)
+class CollectionRoundAdmin(ScopedAdmin):
+    view_scope = staticmethod(scoping.rounds_for)
+    change_scope = staticmethod(scoping.rounds_to_manage)
+    form = RoundForm
+    list_display = ["title", "committee", "opens_on", "closes_on", "response_rate", "unanswered"]
+    list_filter = [InScopeCommitteeFilter]
+    list_select_related = ["committee"]
+    search_fields = ["title"]
+    autocomplete_fields = ["committee"]
+    filter_horizontal = ["categories"]
+    inlines = [RequestInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            asked=Count("requests", distinct=True),
+            answered=Count("requests", filter=Q(requests__answered_at__isnull=False), distinct=True),
+        )
+
+    @admin.display(description=_("response rate"))
+    def response_rate(self, obj) -> str:
+        return f"{obj.answered}/{obj.asked} ({obj.answered * 100 // obj.asked}%)" if obj.asked else "—"
+
+    @admin.display(description=_("not answered"))
+    def unanswered(self, obj) -> int:
+        return obj.asked - obj.answered
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["committee"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        saved = services.open_collection_round(
+            committee=form.cleaned_data["committee"], by=request.user, title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"], opens_on=form.cleaned_data["opens_on"],
+            closes_on=form.cleaned_data["closes_on"], categories=form.cleaned_data["categories"],
+        )
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+
+@admin.register(Project, site=admin_site)
+class ProjectAdmin(ScopedAdmin):
+    view_scope = staticmethod(scoping.projects_for)
+    change_scope = staticmethod(lambda user: Project.objects.none())  # projects are created by the confirm stage
+    list_display = ["title", "committee", "lead_unit", "starts_on", "ends_on", "status"]
+    list_filter = [InScopeCommitteeFilter, "status"]
+    list_select_related = ["committee", "lead_unit"]
+    search_fields = ["title", "lead_unit__name"]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
