@@ -20,6 +20,7 @@ $(UV):
 demo: .venv/.synced
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --print-logins
+	$(PY) manage.py setup_schedules
 	.venv/bin/honcho -f Procfile.demo start
 
 ## Run the whole test suite (SQLite and the embedded broker unless DATABASE_URL / REDIS_URL say otherwise).

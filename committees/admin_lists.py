@@ -16,7 +16,9 @@ from .models import Category, Claim, CollectionRequest, CollectionRound, Need, P
 @admin.register(Category, site=admin_site)
 class CategoryAdmin(ScopedAdmin):
     view_scope = staticmethod(lambda user: Category.objects.all())
-    change_scope = staticmethod(lambda user: Category.objects.all() if user.is_superuser else Category.objects.none())
+    change_scope = staticmethod(
+        lambda user: Category.objects.all() if user.is_superuser else Category.objects.none()
+    )
     list_display = ["name", "name_en", "code", "position", "is_active"]
     list_editable = ["position", "is_active"]
 
@@ -48,12 +50,28 @@ class ListRecordForm(forms.ModelForm):
 
 class ListRecordAdmin(ScopedAdmin):
     form = ListRecordForm
-    list_display = ["title", "category", "owner_name", "committee", "quantity_display", "reach", "status", "updated_at"]
+    list_display = [
+        "title",
+        "category",
+        "owner_name",
+        "committee",
+        "quantity_display",
+        "reach",
+        "status",
+        "updated_at",
+    ]
     list_filter = [InScopeCommitteeFilter, "status", "category", "reach"]
     search_fields = ["title", "description", "owner_unit__name", "owner_committee__name"]
     list_select_related = ["category", "owner_unit", "owner_committee", "committee"]
     autocomplete_fields = ["owner_unit", "owner_committee", "committee"]
-    readonly_fields = ["status", "status_reason", "allocated_quantity", "published_at", "created_by", "created_at"]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "allocated_quantity",
+        "published_at",
+        "created_by",
+        "created_at",
+    ]
     actions = ["publish", "withdraw"]
     date_hierarchy = "created_at"
 
@@ -75,13 +93,20 @@ class ListRecordAdmin(ScopedAdmin):
         return f"{obj.remaining_quantity} / {obj.quantity} {obj.get_measure_display()}"
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in services._editable_fields(self.model) if name in form.cleaned_data}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services._editable_fields(self.model)
+            if name in form.cleaned_data
+        }
         if change:
             saved = services.update_record(obj, by=request.user, **fields)
         else:
             saved = services.create_record(
-                self.model, by=request.user, owner_unit=form.cleaned_data.get("owner_unit"),
-                owner_committee=form.cleaned_data.get("owner_committee"), committee=form.cleaned_data["committee"],
+                self.model,
+                by=request.user,
+                owner_unit=form.cleaned_data.get("owner_unit"),
+                owner_committee=form.cleaned_data.get("owner_committee"),
+                committee=form.cleaned_data["committee"],
                 **fields,
             )
         obj.pk = saved.pk
@@ -151,7 +176,12 @@ class RequestInline(ScopedInline):
     verbose_name_plural = _("requests to member units")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit", "answered_by").order_by("-answered_at", "unit__name")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("unit", "answered_by")
+            .order_by("-answered_at", "unit__name")
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -177,9 +207,13 @@ class CollectionRoundAdmin(ScopedAdmin):
     inlines = [RequestInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            asked=Count("requests", distinct=True),
-            answered=Count("requests", filter=Q(requests__answered_at__isnull=False), distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                asked=Count("requests", distinct=True),
+                answered=Count("requests", filter=Q(requests__answered_at__isnull=False), distinct=True),
+            )
         )
 
     @admin.display(description=_("response rate"))
@@ -198,9 +232,13 @@ class CollectionRoundAdmin(ScopedAdmin):
             super().save_model(request, obj, form, change)
             return
         saved = services.open_collection_round(
-            committee=form.cleaned_data["committee"], by=request.user, title=form.cleaned_data["title"],
-            description=form.cleaned_data["description"], opens_on=form.cleaned_data["opens_on"],
-            closes_on=form.cleaned_data["closes_on"], categories=form.cleaned_data["categories"],
+            committee=form.cleaned_data["committee"],
+            by=request.user,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            opens_on=form.cleaned_data["opens_on"],
+            closes_on=form.cleaned_data["closes_on"],
+            categories=form.cleaned_data["categories"],
         )
         obj.pk = saved.pk
 
@@ -212,7 +250,9 @@ class CollectionRoundAdmin(ScopedAdmin):
 @admin.register(Project, site=admin_site)
 class ProjectAdmin(ScopedAdmin):
     view_scope = staticmethod(scoping.projects_for)
-    change_scope = staticmethod(lambda user: Project.objects.none())  # projects are created by the confirm stage
+    change_scope = staticmethod(
+        lambda user: Project.objects.none()
+    )  # projects are created by the confirm stage
     list_display = ["title", "committee", "lead_unit", "starts_on", "ends_on", "status"]
     list_filter = [InScopeCommitteeFilter, "status"]
     list_select_related = ["committee", "lead_unit"]

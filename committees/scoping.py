@@ -21,8 +21,8 @@ from .models import (
     CollectionRequest,
     CollectionRound,
     Committee,
-    MemberUnit,
     Membership,
+    MemberUnit,
     Need,
     Project,
     Resource,
@@ -261,7 +261,9 @@ def require_change(user, obj) -> None:
 def _unit_reaches(unit_ids) -> Exists:
     """True for a record whose reach area holds a committee one of the units currently sits on."""
     return Exists(
-        Membership.objects.current().filter(unit_id__in=unit_ids, committee__area_code__startswith=OuterRef("reach_prefix"))
+        Membership.objects.current().filter(
+            unit_id__in=unit_ids, committee__area_code__startswith=OuterRef("reach_prefix")
+        )
     )
 
 
@@ -271,9 +273,13 @@ def _records_for(model, user) -> QuerySet:
         return model.objects.all()
     mine = Q(owner_unit_id__in=scope.liaison_unit_ids) if scope.liaison_unit_ids else Q(pk__in=[])
     published_within_reach = (
-        Q(status__in=model.LIVE_STATUSES) & _unit_reaches(scope.liaison_unit_ids) if scope.liaison_unit_ids else Q(pk__in=[])
+        Q(status__in=model.LIVE_STATUSES) & _unit_reaches(scope.liaison_unit_ids)
+        if scope.liaison_unit_ids
+        else Q(pk__in=[])
     )
-    return model.objects.filter(_prefix_q("committee__area_code", scope.read_codes) | mine | published_within_reach)
+    return model.objects.filter(
+        _prefix_q("committee__area_code", scope.read_codes) | mine | published_within_reach
+    )
 
 
 def _records_to_manage(model, user) -> QuerySet:
@@ -305,7 +311,9 @@ def claimable_needs(unit_id: int, now=None) -> QuerySet[Need]:
     """Published needs a unit may claim: within reach, not its own; the home committee's members first, everyone
     within reach once the claim window has passed (the claim hall)."""
     now = now or timezone.now()
-    home_member = Exists(Membership.objects.current().filter(unit_id=unit_id, committee_id=OuterRef("committee_id")))
+    home_member = Exists(
+        Membership.objects.current().filter(unit_id=unit_id, committee_id=OuterRef("committee_id"))
+    )
     return (
         Need.objects.filter(status__in=Need.LIVE_STATUSES)
         .filter(_unit_reaches([unit_id]))
@@ -353,6 +361,13 @@ def projects_for(user) -> QuerySet[Project]:
     )
 
 
-_VISIBLE.update({Resource: resources_for, Need: needs_for, Claim: claims_for, CollectionRound: rounds_for,
-                 Project: projects_for})
+_VISIBLE.update(
+    {
+        Resource: resources_for,
+        Need: needs_for,
+        Claim: claims_for,
+        CollectionRound: rounds_for,
+        Project: projects_for,
+    }
+)
 _CHANGEABLE.update({Resource: resources_to_manage, Need: needs_to_manage, CollectionRound: rounds_to_manage})

@@ -13,8 +13,8 @@ from .models import (
     Claim,
     CollectionRequest,
     CollectionRound,
-    MemberUnit,
     Membership,
+    MemberUnit,
     Need,
     Resource,
     Seat,
@@ -48,7 +48,14 @@ def _end_rows(rows: QuerySet, *, on: datetime.date) -> int:
 # --- The lists: resources and needs ----------------------------------------------------------------------------
 
 RECORD_FIELDS = {
-    "category", "title", "description", "quantity", "measure", "beneficiaries", "contact_name", "contact_phone",
+    "category",
+    "title",
+    "description",
+    "quantity",
+    "measure",
+    "beneficiaries",
+    "contact_name",
+    "contact_phone",
     "reach",
 }
 RESOURCE_FIELDS = RECORD_FIELDS | {"kind", "available_from", "available_until", "booking"}
@@ -65,7 +72,10 @@ def check_owner(*, by, owner_unit, owner_committee, committee) -> None:
         raise ValidationError(_("A record is owned by a member unit or by a committee, not both."))
     scope = scoping.scope_of(by)
     if owner_unit is not None:
-        acts_for_unit = owner_unit.pk in scope.liaison_unit_ids or scoping.units_to_manage(by).filter(pk=owner_unit.pk).exists()
+        acts_for_unit = (
+            owner_unit.pk in scope.liaison_unit_ids
+            or scoping.units_to_manage(by).filter(pk=owner_unit.pk).exists()
+        )
         if not acts_for_unit:
             raise PermissionDenied
         if not Membership.objects.current().filter(unit=owner_unit, committee=committee).exists():
@@ -85,14 +95,22 @@ def _prepare(record) -> None:
     record.full_clean(exclude=["created_by"])
 
 
-def create_record(model, *, by, owner_unit=None, owner_committee=None, committee, collection_request=None, **fields):
+def create_record(
+    model, *, by, owner_unit=None, owner_committee=None, committee, collection_request=None, **fields
+):
     """Create a draft resource or need for a unit or committee that `by` acts for."""
     unknown = set(fields) - _editable_fields(model)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     check_owner(by=by, owner_unit=owner_unit, owner_committee=owner_committee, committee=committee)
-    record = model(owner_unit=owner_unit, owner_committee=owner_committee, committee=committee, created_by=by,
-                   collection_request=collection_request, **fields)
+    record = model(
+        owner_unit=owner_unit,
+        owner_committee=owner_committee,
+        committee=committee,
+        created_by=by,
+        collection_request=collection_request,
+        **fields,
+    )
     _prepare(record)
     with transaction.atomic():
         record._history_user = by
@@ -115,7 +133,9 @@ def update_record(record, *, by, **fields):
         for name, value in fields.items():
             setattr(record, name, value)
         if record.quantity < record.allocated_quantity:
-            raise ValidationError({"quantity": _("The quantity cannot be less than what is already allocated.")})
+            raise ValidationError(
+                {"quantity": _("The quantity cannot be less than what is already allocated.")}
+            )
         _prepare(record)
         record._history_user = by
         record.save()
@@ -131,7 +151,9 @@ def publish_record(record, *, by):
         record.transition_to(ListRecord.Status.PUBLISHED)
         record.published_at = timezone.now()
         if isinstance(record, Need):
-            record.claim_hall_from = record.published_at + datetime.timedelta(days=record.committee.claim_window_days)
+            record.claim_hall_from = record.published_at + datetime.timedelta(
+                days=record.committee.claim_window_days
+            )
         record._history_user = by
         record.save()
     return record
@@ -194,19 +216,34 @@ def cancel_claim(claim: Claim, *, by, reason: str) -> Claim:
 # --- Collection rounds (征集) --------------------------------------------------------------------------------------
 
 
-def open_collection_round(*, committee, by, title: str, opens_on, closes_on, categories=(), description="") -> CollectionRound:
+def open_collection_round(
+    *, committee, by, title: str, opens_on, closes_on, categories=(), description=""
+) -> CollectionRound:
     """Open a round: every current member unit of the committee gets a request to answer."""
     if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
         raise PermissionDenied
-    round_ = CollectionRound(committee=committee, title=title, description=description, opens_on=opens_on,
-                             closes_on=closes_on, created_by=by)
+    round_ = CollectionRound(
+        committee=committee,
+        title=title,
+        description=description,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=by,
+    )
     round_.full_clean()
     with transaction.atomic():
         round_._history_user = by
         round_.save()
         round_.categories.set(categories)
-        unit_ids = Membership.objects.current().filter(committee=committee).values_list("unit_id", flat=True).distinct()
-        CollectionRequest.objects.bulk_create([CollectionRequest(round=round_, unit_id=uid) for uid in unit_ids])
+        unit_ids = (
+            Membership.objects.current()
+            .filter(committee=committee)
+            .values_list("unit_id", flat=True)
+            .distinct()
+        )
+        CollectionRequest.objects.bulk_create(
+            [CollectionRequest(round=round_, unit_id=uid) for uid in unit_ids]
+        )
     return round_
 
 
@@ -221,9 +258,10 @@ def answer_nothing_this_time(request: CollectionRequest, *, by) -> CollectionReq
 
 
 def _mark_answered(request: CollectionRequest, *, by) -> None:
-    if request.unit_id not in scoping.scope_of(by).liaison_unit_ids and not scoping.rounds_to_manage(by).filter(
-        pk=request.round_id
-    ).exists():
+    if (
+        request.unit_id not in scoping.scope_of(by).liaison_unit_ids
+        and not scoping.rounds_to_manage(by).filter(pk=request.round_id).exists()
+    ):
         raise PermissionDenied
     if request.answered_at is None:
         request.answered_at = timezone.now()

@@ -82,10 +82,20 @@ class ListRecord(models.Model):
     EDITABLE_STATUSES = (Status.DRAFT, Status.PUBLISHED)
 
     owner_unit = models.ForeignKey(
-        MemberUnit, verbose_name=_("owner unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        MemberUnit,
+        verbose_name=_("owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     owner_committee = models.ForeignKey(
-        Committee, verbose_name=_("owner committee"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Committee,
+        verbose_name=_("owner committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     committee = models.ForeignKey(
         Committee,
@@ -94,7 +104,9 @@ class ListRecord(models.Model):
         related_name="+",
         help_text=_("The committee whose list this record is on; its reach is counted from here."),
     )
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
@@ -102,12 +114,18 @@ class ListRecord(models.Model):
     allocated_quantity = models.PositiveIntegerField(_("allocated"), default=0, editable=False)
     beneficiaries = models.CharField(_("beneficiaries"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, validators=[validators.validate_phone])
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, validators=[validators.validate_phone]
+    )
     reach = models.CharField(_("reach"), max_length=10, choices=Reach.choices, default=Reach.STREET)
     reach_prefix = models.CharField(max_length=12, editable=False, db_index=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
     status_reason = models.CharField(_("reason"), max_length=200, blank=True, editable=False)
-    tokens = models.TextField(editable=False, blank=True, help_text="jieba tokens of title and description, for matching")
+    tokens = models.TextField(
+        editable=False, blank=True, help_text="jieba tokens of title and description, for matching"
+    )
     collection_request = models.ForeignKey(
         "CollectionRequest",
         verbose_name=_("in answer to"),
@@ -275,10 +293,17 @@ class Project(models.Model):
         CARRIED_OVER = "carried_over", _("Carried over")
         CANCELLED = "cancelled", _("Cancelled")
 
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="projects")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="projects"
+    )
     title = models.CharField(_("title"), max_length=150)
     lead_unit = models.ForeignKey(
-        MemberUnit, verbose_name=_("lead unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="led_projects"
+        MemberUnit,
+        verbose_name=_("lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
     )
     starts_on = models.DateField(_("planned start"))
     ends_on = models.DateField(_("planned end"))
@@ -307,9 +332,15 @@ class Project(models.Model):
 class Allocation(models.Model):
     """Quantity of one resource given to one need within a project."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="allocations")
-    need = models.ForeignKey(Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="allocations")
-    resource = models.ForeignKey(Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="allocations")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    need = models.ForeignKey(
+        Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="allocations"
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
 
     history = HistoricalRecords()
@@ -318,9 +349,14 @@ class Allocation(models.Model):
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         constraints = [
-            models.UniqueConstraint(fields=["project", "need", "resource"], name="one_allocation_per_pair_and_project"),
+            models.UniqueConstraint(
+                fields=["project", "need", "resource"], name="one_allocation_per_pair_and_project"
+            ),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="allocation_quantity_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.need} ← {self.resource} × {self.quantity}"
 
 
 class Claim(models.Model):
@@ -332,11 +368,17 @@ class Claim(models.Model):
         CONVERTED = "converted", _("Taken into deliberation")
 
     need = models.ForeignKey(Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="claims")
-    unit = models.ForeignKey(MemberUnit, verbose_name=_("claiming unit"), on_delete=models.PROTECT, related_name="claims")
+    unit = models.ForeignKey(
+        MemberUnit, verbose_name=_("claiming unit"), on_delete=models.PROTECT, related_name="claims"
+    )
     note = models.CharField(_("how the unit will help"), max_length=500, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.LIVE, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.LIVE, editable=False
+    )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -354,17 +396,24 @@ class Claim(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.unit} → {self.need}"
+
 
 class CollectionRound(models.Model):
     """A round in which a committee asks every current member unit for needs and resources (征集)."""
 
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="collection_rounds")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="collection_rounds"
+    )
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     categories = models.ManyToManyField(Category, verbose_name=_("categories asked"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -388,12 +437,24 @@ class CollectionRound(models.Model):
 class CollectionRequest(models.Model):
     """One member unit's request within a round, and its answer."""
 
-    round = models.ForeignKey(CollectionRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="requests")
-    unit = models.ForeignKey(MemberUnit, verbose_name=_("member unit"), on_delete=models.PROTECT, related_name="collection_requests")
+    round = models.ForeignKey(
+        CollectionRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="requests"
+    )
+    unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        related_name="collection_requests",
+    )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     nothing_this_time = models.BooleanField(_("nothing this time"), default=False)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reminders_sent = models.JSONField(_("reminders sent"), default=list, blank=True, editable=False)
 
@@ -401,7 +462,9 @@ class CollectionRequest(models.Model):
         verbose_name = _("collection request")
         verbose_name_plural = _("collection requests")
         ordering = ["round", "unit__name"]
-        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="one_request_per_unit_and_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="one_request_per_unit_and_round")
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.unit}"

@@ -62,7 +62,9 @@ class Committee(models.Model):
     claim_window_days = models.PositiveSmallIntegerField(
         _("claim window (days)"),
         default=7,
-        help_text=_("How long a published need is open only to this committee's member units before the claim hall."),
+        help_text=_(
+            "How long a published need is open only to this committee's member units before the claim hall."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

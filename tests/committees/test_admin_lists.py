@@ -8,7 +8,13 @@ from committees.models import Category, CollectionRound, Need
 
 pytestmark = pytest.mark.django_db
 
-NEED = {"title": "楼道照明维修", "quantity": 3, "measure": "items", "contact_name": "王芳", "contact_phone": "13700001111"}
+NEED = {
+    "title": "楼道照明维修",
+    "quantity": 3,
+    "measure": "items",
+    "contact_name": "王芳",
+    "contact_phone": "13700001111",
+}
 
 
 @pytest.fixture
@@ -17,11 +23,22 @@ def needs(two_streets, liaison_of):
     mine = liaison_of(two_streets["school"], two_streets["minan"])
     theirs = liaison_of(two_streets["theatre"], two_streets["tianqiao"])
     return {
-        "own": services.create_record(Need, by=mine, owner_unit=two_streets["school"], committee=two_streets["minan"],
-                                      category=health, **NEED),
-        "other": services.create_record(Need, by=theirs, owner_unit=two_streets["theatre"],
-                                        committee=two_streets["tianqiao"], category=health,
-                                        **{**NEED, "title": "剧场周边停车"}),
+        "own": services.create_record(
+            Need,
+            by=mine,
+            owner_unit=two_streets["school"],
+            committee=two_streets["minan"],
+            category=health,
+            **NEED,
+        ),
+        "other": services.create_record(
+            Need,
+            by=theirs,
+            owner_unit=two_streets["theatre"],
+            committee=two_streets["tianqiao"],
+            category=health,
+            **{**NEED, "title": "剧场周边停车"},
+        ),
     }
 
 
@@ -43,8 +60,10 @@ def test_another_streets_need_by_id_is_not_shown(client, secretary, needs):
 
 
 def test_publishing_from_the_admin_goes_through_the_lifecycle(client, secretary, needs):
-    client.post(reverse("admin:committees_need_changelist"),
-                {"action": "publish", "_selected_action": [needs["own"].pk, needs["other"].pk]})
+    client.post(
+        reverse("admin:committees_need_changelist"),
+        {"action": "publish", "_selected_action": [needs["own"].pk, needs["other"].pk]},
+    )
     needs["own"].refresh_from_db()
     needs["other"].refresh_from_db()
     assert needs["own"].status == Need.Status.PUBLISHED
@@ -57,7 +76,15 @@ def test_withdrawing_asks_for_a_reason_before_anything_changes(client, secretary
     assert page.status_code == 200 and "id_reason" in page.content.decode()
     needs["own"].refresh_from_db()
     assert needs["own"].status == Need.Status.DRAFT
-    client.post(url, {"action": "withdraw", "_selected_action": [needs["own"].pk], "confirmed": "yes", "reason": "重复登记"})
+    client.post(
+        url,
+        {
+            "action": "withdraw",
+            "_selected_action": [needs["own"].pk],
+            "confirmed": "yes",
+            "reason": "重复登记",
+        },
+    )
     needs["own"].refresh_from_db()
     assert needs["own"].status == Need.Status.WITHDRAWN and needs["own"].status_reason == "重复登记"
 
@@ -70,11 +97,18 @@ def test_the_need_history_lists_each_change_with_user_and_time(client, secretary
 
 
 def test_opening_a_round_in_the_admin_asks_every_member_unit(client, secretary, two_streets):
-    response = client.post(reverse("admin:committees_collectionround_add"), {
-        "committee": two_streets["beixinqiao"].pk, "title": "2027年需求征集", "description": "",
-        "opens_on": "2026-12-01", "closes_on": "2026-12-15",
-        "requests-TOTAL_FORMS": "0", "requests-INITIAL_FORMS": "0",
-    })
+    response = client.post(
+        reverse("admin:committees_collectionround_add"),
+        {
+            "committee": two_streets["beixinqiao"].pk,
+            "title": "2027年需求征集",
+            "description": "",
+            "opens_on": "2026-12-01",
+            "closes_on": "2026-12-15",
+            "requests-TOTAL_FORMS": "0",
+            "requests-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     round_ = CollectionRound.objects.get()
     assert round_.requests.count() == 1
@@ -83,12 +117,19 @@ def test_opening_a_round_in_the_admin_asks_every_member_unit(client, secretary, 
 
 
 @pytest.mark.parametrize("count", [3, 40])
-def test_the_need_list_query_count_does_not_grow(client, secretary, two_streets, liaison_of, count,
-                                                 django_assert_max_num_queries):
+def test_the_need_list_query_count_does_not_grow(
+    client, secretary, two_streets, liaison_of, count, django_assert_max_num_queries
+):
     me = liaison_of(two_streets["school"], two_streets["minan"])
     category = Category.objects.get(code="health")
     for index in range(count):
-        services.create_record(Need, by=me, owner_unit=two_streets["school"], committee=two_streets["minan"],
-                               category=category, **{**NEED, "title": f"需求{index}"})
+        services.create_record(
+            Need,
+            by=me,
+            owner_unit=two_streets["school"],
+            committee=two_streets["minan"],
+            category=category,
+            **{**NEED, "title": f"需求{index}"},
+        )
     with django_assert_max_num_queries(14):
         assert client.get(reverse("admin:committees_need_changelist")).status_code == 200

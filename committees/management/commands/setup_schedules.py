@@ -1,0 +1,29 @@
+"""Register the default beat schedule in the database (editable afterwards in the admin). Idempotent: an
+existing entry keeps the times a secretary or administrator set."""
+
+from django.core.management.base import BaseCommand
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+DEFAULT_SCHEDULES = [
+    # name, task, minute, hour
+    ("提醒未回复征集的成员单位", "committees.tasks.remind_collection_rounds", "0", "9"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the default periodic tasks for Celery beat."
+
+    def handle(self, *args, **options):
+        for name, task, minute, hour in DEFAULT_SCHEDULES:
+            crontab, _ = CrontabSchedule.objects.get_or_create(
+                minute=minute,
+                hour=hour,
+                day_of_week="*",
+                day_of_month="*",
+                month_of_year="*",
+                timezone="Asia/Shanghai",
+            )
+            _task, created = PeriodicTask.objects.get_or_create(
+                name=name, defaults={"task": task, "crontab": crontab}
+            )
+            self.stdout.write(f"{'created' if created else 'kept'}: {name} ({task})")
