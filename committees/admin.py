@@ -62,11 +62,22 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
 
 class ScopedInline(admin.TabularInline):
+    """Inline rows limited by the scoping module; permissions by role, not by Django's per-model permissions."""
+
     view_scope = staticmethod(lambda user: None)
     extra = 0
 
     def get_queryset(self, request):
         return super().get_queryset(request) & self.view_scope(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return scoping.scope_of(request.user).uses_admin
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return scoping.scope_of(request.user).manages_anything
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return scoping.scope_of(request.user).manages_anything
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -149,7 +160,12 @@ class MembershipListInline(ScopedInline):
     classes = ["collapse"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit").order_by("until", "role", "unit__name")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("unit", "committee")
+            .order_by("until", "role", "unit__name")
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # added on the unit's page or in memberships, where the unit is chosen
@@ -163,7 +179,12 @@ class SeatListInline(ScopedInline):
     verbose_name_plural = _("seats")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "unit").order_by("until", "role")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user", "unit", "committee")
+            .order_by("until", "role")
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -224,7 +245,7 @@ class MembershipInline(ScopedInline):
     min_num = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("committee")
+        return super().get_queryset(request).select_related("committee", "unit")
 
 
 class UnitSeatInline(SeatListInline):

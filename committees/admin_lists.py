@@ -227,6 +227,9 @@ class CollectionRoundAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["committee"] if obj else []
 
+    def get_inlines(self, request, obj=None):
+        return self.inlines if obj else []  # requests exist once the round is opened
+
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)

@@ -163,6 +163,22 @@ def test_the_ledger_export_contains_the_subtree_only_and_neutralises_formulas(
     assert contact_cells == ['\'=HYPERLINK("http://x")']
 
 
+def test_the_unit_form_shows_its_memberships_in_the_subtree_only(client, bxq_secretary, two_streets):
+    petro = two_streets["petro"]
+    MembershipFactory(unit=petro, committee=two_streets["tianqiao"])
+    page = client.get(reverse("admin:committees_memberunit_change", args=[petro.pk])).content.decode()
+    assert 'name="memberships-TOTAL_FORMS" value="1"' in page
+    assert "北新桥街道" in page and "天桥街道" not in page
+
+
+def test_the_committee_form_lists_its_units_and_seats(client, bxq_secretary, two_streets):
+    page = client.get(
+        reverse("admin:committees_committee_change", args=[two_streets["beixinqiao"].pk])
+    ).content.decode()
+    assert "中国石油天然气集团有限公司" in page
+    assert bxq_secretary.name in page
+
+
 def test_an_overseer_can_view_but_not_change(client, two_streets, overseer_of):
     client.force_login(overseer_of(two_streets["dongcheng"]))
     petro = two_streets["petro"]
