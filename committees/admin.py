@@ -1,5 +1,6 @@
 """The secretaries' admin: display and scoping only; every queryset, choice list and filter comes from scoping."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserCreationForm
@@ -190,6 +191,22 @@ class SeatListInline(ScopedInline):
         return False
 
 
+class CommitteeForm(forms.ModelForm):
+    user = None
+
+    def clean(self):
+        data = super().clean()
+        if (
+            self.instance.pk is None
+            and not data.get("parent")
+            and not getattr(self.user, "is_superuser", False)
+        ):
+            raise forms.ValidationError(
+                _("Only an administrator creates district committees; choose the parent.")
+            )
+        return data
+
+
 @admin.register(Committee, site=admin_site)
 class CommitteeAdmin(ScopedAdmin):
     view_scope = staticmethod(scoping.committees_for)
@@ -200,7 +217,8 @@ class CommitteeAdmin(ScopedAdmin):
     list_select_related = ["parent"]
     ordering = ["area_code"]
     autocomplete_fields = ["parent"]
-    fields = ["level", "parent", "name", "area_code", "address"]
+    form = CommitteeForm
+    fields = ["level", "parent", "name", "area_code", "address", "claim_window_days"]
     inlines = [SeatListInline, MembershipListInline]
 
     def get_queryset(self, request):
@@ -224,13 +242,13 @@ class CommitteeAdmin(ScopedAdmin):
         return obj.seat_total
 
     def get_readonly_fields(self, request, obj=None):
-        return ["level", "parent", "area_code"] if obj and obj.children.exists() else []
+        # The place in the tree is fixed once created: children's codes and every subtree filter depend on it.
+        return ["level", "parent", "area_code"] if obj and not request.user.is_superuser else []
 
-    def save_model(self, request, obj, form, change):
-        if not change and obj.parent_id is None and not request.user.is_superuser:
-            # Only the city (a superuser) creates district committees; the form offers no other choice anyway.
-            raise PermissionError("district committees are created by an administrator")
-        super().save_model(request, obj, form, change)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
 
 
 # --- Member units --------------------------------------------------------------------------------------------

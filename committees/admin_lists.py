@@ -95,7 +95,7 @@ class ListRecordAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         fields = {
             name: form.cleaned_data[name]
-            for name in services._editable_fields(self.model)
+            for name in services.editable_fields(self.model)
             if name in form.cleaned_data
         }
         if change:

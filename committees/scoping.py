@@ -9,6 +9,7 @@ Roles follow from current seats:
 Every admin page, form, API view and service asks this module; none decides on its own.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -108,87 +109,88 @@ def _prefix_q(field: str, codes: tuple[str, ...]) -> Q:
     return condition
 
 
+def _scoped(model, user, condition: Callable[[Scope], Q]) -> QuerySet:
+    """All rows for a superuser; otherwise the rows matching the condition built from the user's scope."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return model.objects.all()
+    return model.objects.filter(condition(scope))
+
+
+def _ids_q(field: str, ids) -> Q:
+    return Q(**{f"{field}__in": ids}) if ids else Q(pk__in=[])
+
+
 # --- Committees ------------------------------------------------------------------------------------------------
 
 
 def committees_for(user) -> QuerySet[Committee]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Committee.objects.all()
-    liaison_committees = (
-        Membership.objects.current().filter(unit_id__in=scope.liaison_unit_ids).values("committee_id")
-    )
-    return Committee.objects.filter(
-        _prefix_q("area_code", scope.read_codes)
-        | Q(pk__in=scope.seat_committee_ids)
-        | Q(pk__in=liaison_committees)
-    )
+    def condition(scope: Scope) -> Q:
+        units_sit_on = (
+            Membership.objects.current().filter(unit_id__in=scope.liaison_unit_ids).values("committee_id")
+        )
+        return (
+            _prefix_q("area_code", scope.read_codes)
+            | Q(pk__in=scope.seat_committee_ids)
+            | Q(pk__in=units_sit_on)
+        )
+
+    return _scoped(Committee, user, condition)
 
 
 def committees_to_manage(user) -> QuerySet[Committee]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Committee.objects.all()
-    return Committee.objects.filter(_prefix_q("area_code", scope.manage_codes))
+    return _scoped(Committee, user, lambda scope: _prefix_q("area_code", scope.manage_codes))
 
 
 # --- Member units --------------------------------------------------------------------------------------------
 
 
 def units_for(user) -> QuerySet[MemberUnit]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return MemberUnit.objects.all()
-    in_subtree = Membership.objects.filter(
-        _prefix_q("committee__area_code", scope.read_codes), unit_id=OuterRef("pk")
-    )
-    return MemberUnit.objects.filter(Exists(in_subtree) | Q(pk__in=scope.liaison_unit_ids))
+    def condition(scope: Scope) -> Q:
+        in_subtree = Membership.objects.filter(
+            _prefix_q("committee__area_code", scope.read_codes), unit_id=OuterRef("pk")
+        )
+        return Exists(in_subtree) | _ids_q("pk", scope.liaison_unit_ids)
+
+    return _scoped(MemberUnit, user, condition)
 
 
 def units_to_manage(user) -> QuerySet[MemberUnit]:
     """Units a secretary may edit: a current member somewhere in their subtree. Liaisons edit their own unit."""
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return MemberUnit.objects.all()
-    in_subtree = (
-        Membership.objects.current()
-        .filter(_prefix_q("committee__area_code", scope.manage_codes))
-        .filter(unit_id=OuterRef("pk"))
-    )
-    return MemberUnit.objects.filter(Exists(in_subtree) | Q(pk__in=scope.liaison_unit_ids))
+
+    def condition(scope: Scope) -> Q:
+        in_subtree = Membership.objects.current().filter(
+            _prefix_q("committee__area_code", scope.manage_codes), unit_id=OuterRef("pk")
+        )
+        return Exists(in_subtree) | _ids_q("pk", scope.liaison_unit_ids)
+
+    return _scoped(MemberUnit, user, condition)
 
 
 # --- Memberships and seats -----------------------------------------------------------------------------------
 
 
 def memberships_for(user) -> QuerySet[Membership]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Membership.objects.all()
-    return Membership.objects.filter(
-        _prefix_q("committee__area_code", scope.read_codes) | Q(unit_id__in=scope.liaison_unit_ids)
+    return _scoped(
+        Membership,
+        user,
+        lambda scope: _prefix_q("committee__area_code", scope.read_codes)
+        | _ids_q("unit_id", scope.liaison_unit_ids),
     )
 
 
 def memberships_to_manage(user) -> QuerySet[Membership]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Membership.objects.all()
-    return Membership.objects.filter(_prefix_q("committee__area_code", scope.manage_codes))
+    return _scoped(Membership, user, lambda scope: _prefix_q("committee__area_code", scope.manage_codes))
 
 
 def seats_for(user) -> QuerySet[Seat]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Seat.objects.all()
-    return Seat.objects.filter(_prefix_q("committee__area_code", scope.read_codes) | Q(user_id=user.pk))
+    return _scoped(
+        Seat, user, lambda scope: _prefix_q("committee__area_code", scope.read_codes) | Q(user_id=user.pk)
+    )
 
 
 def seats_to_manage(user) -> QuerySet[Seat]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Seat.objects.all()
-    return Seat.objects.filter(_prefix_q("committee__area_code", scope.manage_codes))
+    return _scoped(Seat, user, lambda scope: _prefix_q("committee__area_code", scope.manage_codes))
 
 
 # --- People --------------------------------------------------------------------------------------------------
@@ -196,69 +198,37 @@ def seats_to_manage(user) -> QuerySet[Seat]:
 
 def people_for(user) -> QuerySet[User]:
     """People with a seat in the user's subtree, or registered by a committee in it."""
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return User.objects.all()
-    seated = Seat.objects.filter(_prefix_q("committee__area_code", scope.read_codes), user_id=OuterRef("pk"))
-    return User.objects.filter(
-        Exists(seated) | _prefix_q("registered_by__area_code", scope.read_codes) | Q(pk=user.pk)
-    )
+
+    def condition(scope: Scope) -> Q:
+        seated = Seat.objects.filter(
+            _prefix_q("committee__area_code", scope.read_codes), user_id=OuterRef("pk")
+        )
+        return Exists(seated) | _prefix_q("registered_by__area_code", scope.read_codes) | Q(pk=user.pk)
+
+    return _scoped(User, user, condition)
 
 
 def people_to_manage(user) -> QuerySet[User]:
     """People a secretary may edit (reset a password, correct a name): nobody who also sits outside the subtree,
     and no superuser, so that no secretary can take over an account above them."""
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return User.objects.all()
-    inside = _prefix_q("committee__area_code", scope.manage_codes)
-    seated_inside = Seat.objects.filter(inside, user_id=OuterRef("pk"))
-    seated_outside = Seat.objects.current().filter(user_id=OuterRef("pk")).exclude(inside)
-    return User.objects.filter(
-        Exists(seated_inside) | _prefix_q("registered_by__area_code", scope.manage_codes),
-        ~Exists(seated_outside),
-        is_superuser=False,
-        is_staff=False,
-    )
+
+    def condition(scope: Scope) -> Q:
+        inside = _prefix_q("committee__area_code", scope.manage_codes)
+        seated_inside = Seat.objects.filter(inside, user_id=OuterRef("pk"))
+        seated_outside = Seat.objects.current().filter(user_id=OuterRef("pk")).exclude(inside)
+        return (
+            (Exists(seated_inside) | _prefix_q("registered_by__area_code", scope.manage_codes))
+            & ~Exists(seated_outside)
+            & Q(is_superuser=False, is_staff=False)
+        )
+
+    return _scoped(User, user, condition)
 
 
-# --- Object checks -------------------------------------------------------------------------------------------
-
-_VISIBLE = {
-    Committee: committees_for,
-    MemberUnit: units_for,
-    Membership: memberships_for,
-    Seat: seats_for,
-    User: people_for,
-}
-_CHANGEABLE = {
-    Committee: committees_to_manage,
-    MemberUnit: units_to_manage,
-    Membership: memberships_to_manage,
-    Seat: seats_to_manage,
-    User: people_to_manage,
-}
+# --- The lists: resources, needs, claims, rounds, projects ---------------------------------------------------
 
 
-def can_view(user, obj) -> bool:
-    return _VISIBLE[type(obj)](user).filter(pk=obj.pk).exists()
-
-
-def can_change(user, obj) -> bool:
-    if not scope_of(user).manages_anything and not scope_of(user).is_liaison:
-        return False
-    return _CHANGEABLE[type(obj)](user).filter(pk=obj.pk).exists()
-
-
-def require_change(user, obj) -> None:
-    if not can_change(user, obj):
-        raise PermissionDenied
-
-
-# --- The lists: resources and needs --------------------------------------------------------------------------
-
-
-def _unit_reaches(unit_ids) -> Exists:
+def _units_reach(unit_ids) -> Exists:
     """True for a record whose reach area holds a committee one of the units currently sits on."""
     return Exists(
         Membership.objects.current().filter(
@@ -268,30 +238,29 @@ def _unit_reaches(unit_ids) -> Exists:
 
 
 def _records_for(model, user) -> QuerySet:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return model.objects.all()
-    mine = Q(owner_unit_id__in=scope.liaison_unit_ids) if scope.liaison_unit_ids else Q(pk__in=[])
-    published_within_reach = (
-        Q(status__in=model.LIVE_STATUSES) & _unit_reaches(scope.liaison_unit_ids)
-        if scope.liaison_unit_ids
-        else Q(pk__in=[])
-    )
-    return model.objects.filter(
-        _prefix_q("committee__area_code", scope.read_codes) | mine | published_within_reach
-    )
+    """Secretaries and overseers: their subtree's records; liaisons: their own, and the published within reach."""
+
+    def condition(scope: Scope) -> Q:
+        subtree = _prefix_q("committee__area_code", scope.read_codes)
+        if not scope.liaison_unit_ids:
+            return subtree
+        own = Q(owner_unit_id__in=scope.liaison_unit_ids)
+        published_within_reach = Q(status__in=model.LIVE_STATUSES) & _units_reach(scope.liaison_unit_ids)
+        return subtree | own | published_within_reach
+
+    return _scoped(model, user, condition)
 
 
 def _records_to_manage(model, user) -> QuerySet:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return model.objects.all()
-    mine = Q(owner_unit_id__in=scope.liaison_unit_ids) if scope.liaison_unit_ids else Q(pk__in=[])
-    return model.objects.filter(_prefix_q("committee__area_code", scope.manage_codes) | mine)
+    return _scoped(
+        model,
+        user,
+        lambda scope: _prefix_q("committee__area_code", scope.manage_codes)
+        | _ids_q("owner_unit_id", scope.liaison_unit_ids),
+    )
 
 
 def resources_for(user) -> QuerySet[Resource]:
-    """Secretaries and overseers: their subtree's resources; liaisons: their own and the published within reach."""
     return _records_for(Resource, user)
 
 
@@ -316,58 +285,83 @@ def claimable_needs(unit_id: int, now=None) -> QuerySet[Need]:
     )
     return (
         Need.objects.filter(status__in=Need.LIVE_STATUSES)
-        .filter(_unit_reaches([unit_id]))
+        .filter(_units_reach([unit_id]))
         .filter(home_member | Q(claim_hall_from__lte=now))
         .exclude(owner_unit_id=unit_id)
     )
 
 
 def claims_for(user) -> QuerySet[Claim]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Claim.objects.all()
-    return Claim.objects.filter(
-        _prefix_q("need__committee__area_code", scope.read_codes) | Q(unit_id__in=scope.liaison_unit_ids)
+    return _scoped(
+        Claim,
+        user,
+        lambda scope: _prefix_q("need__committee__area_code", scope.read_codes)
+        | _ids_q("unit_id", scope.liaison_unit_ids),
     )
 
 
 def rounds_for(user) -> QuerySet[CollectionRound]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return CollectionRound.objects.all()
-    asked = CollectionRequest.objects.filter(round_id=OuterRef("pk"), unit_id__in=scope.liaison_unit_ids)
-    return CollectionRound.objects.filter(_prefix_q("committee__area_code", scope.read_codes) | Exists(asked))
+    def condition(scope: Scope) -> Q:
+        asked = CollectionRequest.objects.filter(round_id=OuterRef("pk"), unit_id__in=scope.liaison_unit_ids)
+        return _prefix_q("committee__area_code", scope.read_codes) | Exists(asked)
+
+    return _scoped(CollectionRound, user, condition)
 
 
 def rounds_to_manage(user) -> QuerySet[CollectionRound]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return CollectionRound.objects.all()
-    return CollectionRound.objects.filter(_prefix_q("committee__area_code", scope.manage_codes))
+    return _scoped(CollectionRound, user, lambda scope: _prefix_q("committee__area_code", scope.manage_codes))
 
 
 def projects_for(user) -> QuerySet[Project]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Project.objects.all()
-    units = scope.liaison_unit_ids
-    involved = Exists(
-        Allocation.objects.filter(project_id=OuterRef("pk")).filter(
-            Q(need__owner_unit_id__in=units) | Q(resource__owner_unit_id__in=units)
+    def condition(scope: Scope) -> Q:
+        units = scope.liaison_unit_ids
+        involved = Exists(
+            Allocation.objects.filter(project_id=OuterRef("pk")).filter(
+                Q(need__owner_unit_id__in=units) | Q(resource__owner_unit_id__in=units)
+            )
         )
-    )
-    return Project.objects.filter(
-        _prefix_q("committee__area_code", scope.read_codes) | Q(lead_unit_id__in=units) | involved
-    )
+        return _prefix_q("committee__area_code", scope.read_codes) | _ids_q("lead_unit_id", units) | involved
+
+    return _scoped(Project, user, condition)
 
 
-_VISIBLE.update(
-    {
-        Resource: resources_for,
-        Need: needs_for,
-        Claim: claims_for,
-        CollectionRound: rounds_for,
-        Project: projects_for,
-    }
-)
-_CHANGEABLE.update({Resource: resources_to_manage, Need: needs_to_manage, CollectionRound: rounds_to_manage})
+# --- Object checks -------------------------------------------------------------------------------------------
+
+_VISIBLE = {
+    Committee: committees_for,
+    MemberUnit: units_for,
+    Membership: memberships_for,
+    Seat: seats_for,
+    User: people_for,
+    Resource: resources_for,
+    Need: needs_for,
+    Claim: claims_for,
+    CollectionRound: rounds_for,
+    Project: projects_for,
+}
+_CHANGEABLE = {
+    Committee: committees_to_manage,
+    MemberUnit: units_to_manage,
+    Membership: memberships_to_manage,
+    Seat: seats_to_manage,
+    User: people_to_manage,
+    Resource: resources_to_manage,
+    Need: needs_to_manage,
+    CollectionRound: rounds_to_manage,
+}
+
+
+def can_view(user, obj) -> bool:
+    return _VISIBLE[type(obj)](user).filter(pk=obj.pk).exists()
+
+
+def can_change(user, obj) -> bool:
+    scope = scope_of(user)
+    if not scope.manages_anything and not scope.is_liaison:
+        return False
+    return _CHANGEABLE[type(obj)](user).filter(pk=obj.pk).exists()
+
+
+def require_change(user, obj) -> None:
+    if not can_change(user, obj):
+        raise PermissionDenied

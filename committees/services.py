@@ -62,7 +62,7 @@ RESOURCE_FIELDS = RECORD_FIELDS | {"kind", "available_from", "available_until", 
 NEED_FIELDS = RECORD_FIELDS | {"deadline", "urgency", "source"}
 
 
-def _editable_fields(model) -> set[str]:
+def editable_fields(model) -> set[str]:
     return RESOURCE_FIELDS if model is Resource else NEED_FIELDS
 
 
@@ -99,7 +99,7 @@ def create_record(
     model, *, by, owner_unit=None, owner_committee=None, committee, collection_request=None, **fields
 ):
     """Create a draft resource or need for a unit or committee that `by` acts for."""
-    unknown = set(fields) - _editable_fields(model)
+    unknown = set(fields) - editable_fields(model)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     check_owner(by=by, owner_unit=owner_unit, owner_committee=owner_committee, committee=committee)
@@ -123,7 +123,7 @@ def create_record(
 def update_record(record, *, by, **fields):
     """Change a draft or published record's content; status and quantities allocated are not edited this way."""
     scoping.require_change(by, record)
-    unknown = set(fields) - _editable_fields(type(record))
+    unknown = set(fields) - editable_fields(type(record))
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():

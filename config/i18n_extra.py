@@ -5,4 +5,5 @@ from django.utils.translation import gettext_noop
 
 THIRD_PARTY_STRINGS = [
     gettext_noop("Changes"),  # django-simple-history's history table
+    gettext_noop("Error:"),  # the admin's page title when a form has errors
 ]

@@ -10,7 +10,6 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
-from committees import scoping
 from committees.models import Seat
 from tests.factories import MembershipFactory, SeatFactory, UserFactory
 
@@ -79,8 +78,3 @@ def liaison_of(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
-
-
-def refresh_scope(user):
-    scoping.forget_scope(user)
-    return user

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from committees.models import MemberUnit, Seat
+from committees.models import Committee, MemberUnit, Seat
 from tests.factories import MembershipFactory, MemberUnitFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +190,63 @@ def test_an_overseer_can_view_but_not_change(client, two_streets, overseer_of):
     assert response.status_code == 403
     petro.refresh_from_db()
     assert petro.name == "中国石油天然气集团有限公司"
+
+
+# What the committee form's read-only inlines submit along with it.
+INLINES = {
+    f"{prefix}-{field}": "0"
+    for prefix in ("seats", "memberships")
+    for field in ("TOTAL_FORMS", "INITIAL_FORMS")
+}
+
+
+def test_a_secretary_creating_a_district_gets_a_form_error(client, bxq_secretary):
+    response = client.post(
+        reverse("admin:committees_committee_add"),
+        {"level": "district", "name": "越权区", "area_code": "110199", "claim_window_days": 7, **INLINES},
+    )
+    assert response.status_code == 200
+    assert "只有系统管理员" in response.content.decode()
+    assert not Committee.objects.filter(area_code="110199").exists()
+
+
+def test_a_secretary_adds_a_community_under_the_street(client, bxq_secretary, two_streets):
+    response = client.post(
+        reverse("admin:committees_committee_add"),
+        {
+            "level": "community",
+            "parent": two_streets["beixinqiao"].pk,
+            "name": "九道湾社区",
+            "area_code": "110101005002",
+            "claim_window_days": 7,
+            **INLINES,
+        },
+    )
+    assert response.status_code == 302
+    assert Committee.objects.get(area_code="110101005002").parent == two_streets["beixinqiao"]
+
+
+def test_a_street_secretary_renames_its_street_without_moving_it(client, bxq_secretary, two_streets):
+    street = two_streets["beixinqiao"]
+    response = client.post(
+        reverse("admin:committees_committee_change", args=[street.pk]),
+        {
+            "name": "北新桥街道（新）",
+            "address": "东城区北新桥",
+            "claim_window_days": 10,
+            "level": "district",
+            "area_code": "110102",
+            **INLINES,
+        },
+    )
+    assert response.status_code == 302
+    street.refresh_from_db()
+    assert (street.name, street.claim_window_days, street.level, street.area_code) == (
+        "北新桥街道（新）",
+        10,
+        "street",
+        "110101005",
+    )
 
 
 def test_nobody_can_delete_a_unit_in_the_admin(client, bxq_secretary, two_streets):
