@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from . import scoping, services
+from . import masking, scoping, services
 from .admin import InScopeCommitteeFilter, ScopedAdmin, ScopedInline
 from .admin_site import admin_site
 from .models import Category, Claim, CollectionRequest, CollectionRound, Need, Project, Resource
@@ -82,7 +82,45 @@ class ListRecordAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["owner_unit", "owner_committee", "committee"] if obj else []
-        return [*fixed, *self.readonly_fields]
+        return [*fixed, *self.readonly_fields, *self._masked_fields(request, obj)]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        masked = self._masked_fields(request, obj)
+        return [
+            f"masked_{name}" if f"masked_{name}" in masked else name
+            for name in fields
+            if not name.startswith("masked_")
+        ]
+
+    def _masked_fields(self, request, obj) -> list[str]:
+        if obj is None or masking.sees_in_full(request.user, obj):
+            return []
+        return [f"masked_{name}" for name in masking.PERSONAL_FIELDS]
+
+    @admin.display(description=_("contact person"))
+    def masked_contact_name(self, obj) -> str:
+        return masking.mask_name(obj.contact_name)
+
+    @admin.display(description=_("contact phone"))
+    def masked_contact_phone(self, obj) -> str:
+        return masking.mask_phone(obj.contact_phone)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        if not records or masking.sees_in_full(request.user, records[0].instance):
+            return
+        labels = {
+            str(self.model._meta.get_field(name).verbose_name).lower(): name
+            for name in masking.PERSONAL_FIELDS
+        }
+        for record in records:
+            for change in getattr(record, "history_delta_changes", None) or []:
+                field = labels.get(str(change["field"]).lower())
+                if field:
+                    change["old"] = masking.mask_value(field, change["old"])
+                    change["new"] = masking.mask_value(field, change["new"])
 
     @admin.display(description=_("owner"))
     def owner_name(self, obj) -> str:

@@ -8,6 +8,7 @@ from .lists import (  # noqa: F401
     CollectionRound,
     Measure,
     Need,
+    PersonalDataExport,
     Project,
     Reach,
     Resource,

@@ -468,3 +468,24 @@ class CollectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.unit}"
+
+
+class PersonalDataExport(models.Model):
+    """The log of every ledger exported with personal data in full, and why (PIPL)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("exported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    ledger = models.CharField(_("ledger"), max_length=50)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    rows = models.PositiveIntegerField(_("rows"))
+    filters = models.CharField(_("filters"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("unmasked export")
+        verbose_name_plural = _("unmasked exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.ledger} · {self.created_at:%Y-%m-%d %H:%M}"

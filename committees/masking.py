@@ -1,0 +1,92 @@
+"""Personal data of residents and contacts (PIPL): shown in full only to those who need it, masked elsewhere.
+
+Full view of a resource's or need's contact: superusers; secretaries whose subtree holds the record's home
+committee; the owner unit's liaisons; the liaisons of units that share a confirmed project with the record.
+Everyone else (other units, overseers, chairs and members) sees masked values, on pages, ledgers and history.
+"""
+
+import re
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from . import scoping
+from .models import Allocation, Need, Project
+
+PERSONAL_FIELDS = ("contact_name", "contact_phone")
+_DIGITS = re.compile(r"\d")
+
+
+def mask_phone(value: str) -> str:
+    """13812345678 → 138****5678; 010-64012345 → 010-****2345: enough to recognise, not to call."""
+    if not value:
+        return value
+    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    if len(digits) <= 4:
+        return "*" * len(value)
+    keep_head = 3 if len(digits) >= 10 else 0
+    hidden = set(digits[keep_head:-4])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
+
+
+def mask_name(value: str) -> str:
+    """张秀兰 → 张**; a name is recognisable to those who know the person, not searchable by others."""
+    if not value:
+        return value
+    return value[0] + "*" * (len(value) - 1)
+
+
+MASKS = {"contact_name": mask_name, "contact_phone": mask_phone}
+
+
+def mask_value(field: str, value):
+    mask = MASKS.get(field)
+    return mask(value) if mask and isinstance(value, str) else value
+
+
+def records_in_full(user, model) -> QuerySet:
+    """The records (Resource or Need) whose personal data this user may see in full."""
+    scope = scoping.scope_of(user)
+    if scope.is_superuser:
+        return model.objects.all()
+    units = scope.liaison_unit_ids
+    condition = scoping._prefix_q("committee__area_code", scope.manage_codes)
+    if units:
+        side = "need" if model is Need else "resource"
+        other_side = "resource" if model is Need else "need"
+        partner = Allocation.objects.filter(
+            **{side: OuterRef("pk")},
+            **{f"{other_side}__owner_unit_id__in": units},
+            project__status__in=[s for s in Project.Status.values if s != Project.Status.CANCELLED],
+        )
+        condition |= Q(owner_unit_id__in=units) | Exists(partner)
+    return model.objects.filter(condition)
+
+
+def full_view_ids(user, records) -> set[int]:
+    """Of the given records (one model), the ids shown in full; one query however many records."""
+    records = list(records)
+    if not records:
+        return set()
+    model = type(records[0])
+    return set(
+        records_in_full(user, model).filter(pk__in=[r.pk for r in records]).values_list("pk", flat=True)
+    )
+
+
+def sees_in_full(user, record) -> bool:
+    return bool(full_view_ids(user, [record]))
+
+
+def apply_masks(user, records) -> list:
+    """Mask personal fields in place on the records this user may not see in full; returns the records.
+    For display only: services re-read a record under lock before changing it, so a masked copy is never saved."""
+    records = list(records)
+    allowed = full_view_ids(user, records)
+    for record in records:
+        if record.pk not in allowed:
+            for field in PERSONAL_FIELDS:
+                setattr(record, field, mask_value(field, getattr(record, field)))
+            record.is_masked = True
+        else:
+            record.is_masked = False
+    return records
