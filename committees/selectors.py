@@ -1,0 +1,87 @@
+"""Read queries for the member units' pages that are more than a one-line filter (dashboard, browsing)."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from . import masking, scoping
+from .models import Claim, CollectionRequest, MemberUnit, Need, Resource, Seat
+
+RECORD_RELATED = ("category", "committee", "owner_unit", "owner_committee")
+DASHBOARD_ROWS = 5
+
+
+def own_records(user, model) -> QuerySet:
+    """The records of the user's units, newest first."""
+    unit_ids = scoping.scope_of(user).liaison_unit_ids
+    return (
+        model.objects.filter(owner_unit_id__in=unit_ids)
+        .select_related(*RECORD_RELATED)
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def browsable(user, model) -> QuerySet:
+    """Published records of others within reach: for needs, those the user's units may claim now."""
+    unit_ids = scoping.scope_of(user).liaison_unit_ids
+    if model is Need:
+        condition = Q(pk__in=[])
+        for unit_id in unit_ids:
+            condition |= Q(pk__in=scoping.claimable_needs(unit_id).values("pk"))
+        records = Need.objects.filter(condition)
+    else:
+        records = scoping.resources_for(user).filter(status__in=Resource.LIVE_STATUSES)
+    return (
+        records.exclude(owner_unit_id__in=unit_ids)
+        .select_related(*RECORD_RELATED)
+        .order_by("-published_at", "-pk")
+    )
+
+
+def dashboard(user) -> dict:
+    """A liaison's home: their units, recent records, open collection requests, live claims, projects."""
+    scope = scoping.scope_of(user)
+    today = timezone.localdate()
+    needs = list(own_records(user, Need)[:DASHBOARD_ROWS])
+    resources = list(own_records(user, Resource)[:DASHBOARD_ROWS])
+    return {
+        "units": list(MemberUnit.objects.filter(pk__in=scope.liaison_unit_ids).order_by("name")),
+        "seats": list(
+            Seat.objects.current()
+            .filter(user=user)
+            .select_related("committee", "unit")
+            .order_by("committee__area_code")
+        ),
+        "needs": masking.apply_masks(user, needs),
+        "resources": masking.apply_masks(user, resources),
+        "open_requests": list(
+            CollectionRequest.objects.filter(
+                unit_id__in=scope.liaison_unit_ids,
+                answered_at__isnull=True,
+                round__closes_on__gte=today,
+                round__opens_on__lte=today,
+            )
+            .select_related("round__committee", "unit")
+            .order_by("round__closes_on")
+        ),
+        "claims": list(
+            Claim.objects.filter(unit_id__in=scope.liaison_unit_ids, status=Claim.Status.LIVE)
+            .select_related("need", "unit")
+            .order_by("-created_at")[:DASHBOARD_ROWS]
+        ),
+        "projects": list(
+            scoping.projects_for(user)
+            .select_related("committee", "lead_unit")
+            .order_by("-starts_on")[:DASHBOARD_ROWS]
+        ),
+        "claimable_count": browsable(user, Need).count() if scope.is_liaison else 0,
+    }
+
+
+def answers_to(request: CollectionRequest) -> dict:
+    """What a unit registered in answer to a collection request."""
+    return {
+        "answer_needs": list(Need.objects.filter(collection_request=request).select_related("category")),
+        "answer_resources": list(
+            Resource.objects.filter(collection_request=request).select_related("category")
+        ),
+    }
