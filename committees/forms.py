@@ -35,6 +35,10 @@ class RecordForm(forms.ModelForm):
         ).order_by("area_code")
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["unit"].initial = units.first()
+        committees = list(self.fields["committee"].queryset[:2])
+        if len(committees) == 1:
+            self.fields["committee"].initial = committees[0]
+        self.order_fields(["unit", "committee"])
         if self.instance.pk:
             # Owner and list are fixed once created; what remains editable is the content.
             del self.fields["unit"]

@@ -33,7 +33,7 @@ class Category(models.Model):
 
 
 class Measure(models.TextChoices):
-    PEOPLE = "people", _("people")
+    PEOPLE = "people", _("persons")
     HOURS = "hours", _("hours")
     SQUARE_METRES = "m2", _("m²")
     YUAN = "yuan", _("yuan")
