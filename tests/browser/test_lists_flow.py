@@ -29,7 +29,7 @@ def world():
     community = CommunityFactory(parent=street, area_code="110101005001", name="民安社区")
     school = MembershipFactory(committee=community, unit=MemberUnitFactory(name="府学胡同小学")).unit
     pharmacy = MembershipFactory(committee=community, unit=MemberUnitFactory(name="民安药房")).unit
-    SeatFactory(committee=community, role="liaison", unit=school, user=UserFactory(username="liaison")).user
+    SeatFactory(committee=community, role="liaison", unit=school, user=UserFactory(username="liaison"))
     pharmacy_liaison = SeatFactory(committee=community, role="liaison", unit=pharmacy).user
     secretary = SeatFactory(
         committee=street, role="secretary", user=UserFactory(username="secretary", name="李秀英")
