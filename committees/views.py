@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import masking, scoping, selectors, services
 from .forms import BrowseForm, ClaimForm, NeedForm, ReasonForm, ResourceForm
-from .models import Claim, CollectionRequest, Need, Resource
+from .models import Claim, CollectionRequest, MemberUnit, Need, Resource
 
 PAGE_SIZE = 20
 KINDS = {
@@ -112,7 +112,7 @@ def record_create(request, kind: str):
     _require_liaison(request)
     spec = _kind(kind)
     answering = _answerable_request(request)
-    form = spec["form"](request.POST or None, user=request.user)
+    form = spec["form"](request.POST or None, user=request.user, initial=_contact_initial(request.user))
     if answering and not form.is_bound:
         form.fields["unit"].initial = answering.unit
         form.fields["committee"].initial = answering.round.committee
@@ -145,6 +145,15 @@ def record_create(request, kind: str):
             "title": _("New need") if kind == "needs" else _("New resource"),
         },
     )
+
+
+def _contact_initial(user) -> dict:
+    """Data entered once is not asked again: the contact defaults to the liaison, or their unit's contact."""
+    unit = MemberUnit.objects.filter(pk__in=scoping.scope_of(user).liaison_unit_ids).order_by("name").first()
+    return {
+        "contact_name": user.name or (unit.contact_name if unit else ""),
+        "contact_phone": user.phone or (unit.contact_phone if unit else ""),
+    }
 
 
 def _answerable_request(request) -> CollectionRequest | None:

@@ -7,6 +7,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 DEFAULT_SCHEDULES = [
     # name, task, minute, hour
     ("提醒未回复征集的成员单位", "committees.tasks.remind_collection_rounds", "0", "9"),
+    ("过期需求与资源下架", "committees.tasks.expire_overdue_records", "10", "0"),
 ]
 
 
