@@ -7,7 +7,7 @@ from django_celery_beat.models import PeriodicTask
 from committees import services
 from committees.expiry import expire_overdue_records
 from committees.models import Category, Claim, Need, Resource
-from tests.factories import MemberUnitFactory, MembershipFactory
+from tests.factories import MembershipFactory, MemberUnitFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 12, 1)
