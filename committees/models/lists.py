@@ -52,6 +52,7 @@ class Reach(models.TextChoices):
 
 # How many leading digits of the home committee's division code the reach keeps (0: all of Beijing).
 REACH_CODE_LENGTH = {Reach.COMMUNITY: 12, Reach.STREET: 9, Reach.DISTRICT: 6, Reach.CITY: 0}
+WIDER_REACH = {Reach.COMMUNITY: Reach.STREET, Reach.STREET: Reach.DISTRICT, Reach.DISTRICT: Reach.CITY}
 
 
 def reach_prefix(home_code: str, reach: str) -> str:
@@ -265,6 +266,7 @@ class Need(ListRecord):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     source = models.CharField(_("source channel"), max_length=10, choices=Source.choices, default=Source.UNIT)
+    escalated_at = models.DateTimeField(_("last escalated at"), null=True, blank=True, editable=False)
     claim_hall_from = models.DateTimeField(
         _("open to all units from"),
         null=True,

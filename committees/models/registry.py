@@ -66,6 +66,13 @@ class Committee(models.Model):
             "How long a published need is open only to this committee's member units before the claim hall."
         ),
     )
+    escalation_days = models.PositiveSmallIntegerField(
+        _("escalation window (days)"),
+        default=14,
+        help_text=_(
+            "A need that finds no taker within this many days is escalated one level up, widening its reach."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

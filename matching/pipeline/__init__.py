@@ -1,0 +1,1 @@
+"""The matching pipeline, one module per stage: collect → propose → deliberate → confirm."""
