@@ -49,7 +49,7 @@ def records_in_full(user, model) -> QuerySet:
     if scope.is_superuser:
         return model.objects.all()
     units = scope.liaison_unit_ids
-    condition = scoping._prefix_q("committee__area_code", scope.manage_codes)
+    condition = scoping.prefix_q("committee__area_code", scope.manage_codes)
     if units:
         side = "need" if model is Need else "resource"
         other_side = "resource" if model is Need else "need"

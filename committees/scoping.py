@@ -99,7 +99,7 @@ def _roots(codes: set[str]) -> tuple[str, ...]:
     return tuple(sorted(roots))
 
 
-def _prefix_q(field: str, codes: tuple[str, ...]) -> Q:
+def prefix_q(field: str, codes: tuple[str, ...]) -> Q:
     """Q matching rows whose `field` (a division code) lies in one of the subtrees; matches nothing if none."""
     if not codes:
         return Q(pk__in=[])
@@ -109,7 +109,7 @@ def _prefix_q(field: str, codes: tuple[str, ...]) -> Q:
     return condition
 
 
-def _scoped(model, user, condition: Callable[[Scope], Q]) -> QuerySet:
+def scoped(model, user, condition: Callable[[Scope], Q]) -> QuerySet:
     """All rows for a superuser; otherwise the rows matching the condition built from the user's scope."""
     scope = scope_of(user)
     if scope.is_superuser:
@@ -130,16 +130,16 @@ def committees_for(user) -> QuerySet[Committee]:
             Membership.objects.current().filter(unit_id__in=scope.liaison_unit_ids).values("committee_id")
         )
         return (
-            _prefix_q("area_code", scope.read_codes)
+            prefix_q("area_code", scope.read_codes)
             | Q(pk__in=scope.seat_committee_ids)
             | Q(pk__in=units_sit_on)
         )
 
-    return _scoped(Committee, user, condition)
+    return scoped(Committee, user, condition)
 
 
 def committees_to_manage(user) -> QuerySet[Committee]:
-    return _scoped(Committee, user, lambda scope: _prefix_q("area_code", scope.manage_codes))
+    return scoped(Committee, user, lambda scope: prefix_q("area_code", scope.manage_codes))
 
 
 # --- Member units --------------------------------------------------------------------------------------------
@@ -148,11 +148,11 @@ def committees_to_manage(user) -> QuerySet[Committee]:
 def units_for(user) -> QuerySet[MemberUnit]:
     def condition(scope: Scope) -> Q:
         in_subtree = Membership.objects.filter(
-            _prefix_q("committee__area_code", scope.read_codes), unit_id=OuterRef("pk")
+            prefix_q("committee__area_code", scope.read_codes), unit_id=OuterRef("pk")
         )
         return Exists(in_subtree) | _ids_q("pk", scope.liaison_unit_ids)
 
-    return _scoped(MemberUnit, user, condition)
+    return scoped(MemberUnit, user, condition)
 
 
 def units_to_manage(user) -> QuerySet[MemberUnit]:
@@ -160,37 +160,37 @@ def units_to_manage(user) -> QuerySet[MemberUnit]:
 
     def condition(scope: Scope) -> Q:
         in_subtree = Membership.objects.current().filter(
-            _prefix_q("committee__area_code", scope.manage_codes), unit_id=OuterRef("pk")
+            prefix_q("committee__area_code", scope.manage_codes), unit_id=OuterRef("pk")
         )
         return Exists(in_subtree) | _ids_q("pk", scope.liaison_unit_ids)
 
-    return _scoped(MemberUnit, user, condition)
+    return scoped(MemberUnit, user, condition)
 
 
 # --- Memberships and seats -----------------------------------------------------------------------------------
 
 
 def memberships_for(user) -> QuerySet[Membership]:
-    return _scoped(
+    return scoped(
         Membership,
         user,
-        lambda scope: _prefix_q("committee__area_code", scope.read_codes)
+        lambda scope: prefix_q("committee__area_code", scope.read_codes)
         | _ids_q("unit_id", scope.liaison_unit_ids),
     )
 
 
 def memberships_to_manage(user) -> QuerySet[Membership]:
-    return _scoped(Membership, user, lambda scope: _prefix_q("committee__area_code", scope.manage_codes))
+    return scoped(Membership, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
 
 
 def seats_for(user) -> QuerySet[Seat]:
-    return _scoped(
-        Seat, user, lambda scope: _prefix_q("committee__area_code", scope.read_codes) | Q(user_id=user.pk)
+    return scoped(
+        Seat, user, lambda scope: prefix_q("committee__area_code", scope.read_codes) | Q(user_id=user.pk)
     )
 
 
 def seats_to_manage(user) -> QuerySet[Seat]:
-    return _scoped(Seat, user, lambda scope: _prefix_q("committee__area_code", scope.manage_codes))
+    return scoped(Seat, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
 
 
 # --- People --------------------------------------------------------------------------------------------------
@@ -201,11 +201,11 @@ def people_for(user) -> QuerySet[User]:
 
     def condition(scope: Scope) -> Q:
         seated = Seat.objects.filter(
-            _prefix_q("committee__area_code", scope.read_codes), user_id=OuterRef("pk")
+            prefix_q("committee__area_code", scope.read_codes), user_id=OuterRef("pk")
         )
-        return Exists(seated) | _prefix_q("registered_by__area_code", scope.read_codes) | Q(pk=user.pk)
+        return Exists(seated) | prefix_q("registered_by__area_code", scope.read_codes) | Q(pk=user.pk)
 
-    return _scoped(User, user, condition)
+    return scoped(User, user, condition)
 
 
 def people_to_manage(user) -> QuerySet[User]:
@@ -213,16 +213,16 @@ def people_to_manage(user) -> QuerySet[User]:
     and no superuser, so that no secretary can take over an account above them."""
 
     def condition(scope: Scope) -> Q:
-        inside = _prefix_q("committee__area_code", scope.manage_codes)
+        inside = prefix_q("committee__area_code", scope.manage_codes)
         seated_inside = Seat.objects.filter(inside, user_id=OuterRef("pk"))
         seated_outside = Seat.objects.current().filter(user_id=OuterRef("pk")).exclude(inside)
         return (
-            (Exists(seated_inside) | _prefix_q("registered_by__area_code", scope.manage_codes))
+            (Exists(seated_inside) | prefix_q("registered_by__area_code", scope.manage_codes))
             & ~Exists(seated_outside)
             & Q(is_superuser=False, is_staff=False)
         )
 
-    return _scoped(User, user, condition)
+    return scoped(User, user, condition)
 
 
 # --- The lists: resources, needs, claims, rounds, projects ---------------------------------------------------
@@ -241,21 +241,21 @@ def _records_for(model, user) -> QuerySet:
     """Secretaries and overseers: their subtree's records; liaisons: their own, and the published within reach."""
 
     def condition(scope: Scope) -> Q:
-        subtree = _prefix_q("committee__area_code", scope.read_codes)
+        subtree = prefix_q("committee__area_code", scope.read_codes)
         if not scope.liaison_unit_ids:
             return subtree
         own = Q(owner_unit_id__in=scope.liaison_unit_ids)
         published_within_reach = Q(status__in=model.LIVE_STATUSES) & _units_reach(scope.liaison_unit_ids)
         return subtree | own | published_within_reach
 
-    return _scoped(model, user, condition)
+    return scoped(model, user, condition)
 
 
 def _records_to_manage(model, user) -> QuerySet:
-    return _scoped(
+    return scoped(
         model,
         user,
-        lambda scope: _prefix_q("committee__area_code", scope.manage_codes)
+        lambda scope: prefix_q("committee__area_code", scope.manage_codes)
         | _ids_q("owner_unit_id", scope.liaison_unit_ids),
     )
 
@@ -292,10 +292,10 @@ def claimable_needs(unit_id: int, now=None) -> QuerySet[Need]:
 
 
 def claims_for(user) -> QuerySet[Claim]:
-    return _scoped(
+    return scoped(
         Claim,
         user,
-        lambda scope: _prefix_q("need__committee__area_code", scope.read_codes)
+        lambda scope: prefix_q("need__committee__area_code", scope.read_codes)
         | _ids_q("unit_id", scope.liaison_unit_ids),
     )
 
@@ -303,13 +303,13 @@ def claims_for(user) -> QuerySet[Claim]:
 def rounds_for(user) -> QuerySet[CollectionRound]:
     def condition(scope: Scope) -> Q:
         asked = CollectionRequest.objects.filter(round_id=OuterRef("pk"), unit_id__in=scope.liaison_unit_ids)
-        return _prefix_q("committee__area_code", scope.read_codes) | Exists(asked)
+        return prefix_q("committee__area_code", scope.read_codes) | Exists(asked)
 
-    return _scoped(CollectionRound, user, condition)
+    return scoped(CollectionRound, user, condition)
 
 
 def rounds_to_manage(user) -> QuerySet[CollectionRound]:
-    return _scoped(CollectionRound, user, lambda scope: _prefix_q("committee__area_code", scope.manage_codes))
+    return scoped(CollectionRound, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
 
 
 def projects_for(user) -> QuerySet[Project]:
@@ -320,9 +320,9 @@ def projects_for(user) -> QuerySet[Project]:
                 Q(need__owner_unit_id__in=units) | Q(resource__owner_unit_id__in=units)
             )
         )
-        return _prefix_q("committee__area_code", scope.read_codes) | _ids_q("lead_unit_id", units) | involved
+        return prefix_q("committee__area_code", scope.read_codes) | _ids_q("lead_unit_id", units) | involved
 
-    return _scoped(Project, user, condition)
+    return scoped(Project, user, condition)
 
 
 # --- Object checks -------------------------------------------------------------------------------------------

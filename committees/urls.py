@@ -16,7 +16,6 @@ class RecordKindConverter:
 register_converter(RecordKindConverter, "kind")
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("claim-hall/", views.browse, {"kind": "needs"}, name="claim_hall"),
     path("within-reach/", views.browse, {"kind": "resources"}, name="resources_within_reach"),
     path("needs/<int:pk>/claim/", views.claim, name="claim"),

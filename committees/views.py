@@ -44,15 +44,6 @@ def _own_record(request, kind: str, pk: int):
 
 
 @login_required
-def home(request):
-    """Secretaries and overseers land in the admin; liaisons on their unit's dashboard."""
-    scope = scoping.scope_of(request.user)
-    if scope.uses_admin and not scope.is_liaison:
-        return redirect("admin:index")
-    return render(request, "committees/home.html", selectors.dashboard(request.user))
-
-
-@login_required
 def record_list(request, kind: str):
     _require_liaison(request)
     spec = _kind(kind)

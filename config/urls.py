@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("matching.urls")),
     path("", include("committees.urls")),
 ]
 

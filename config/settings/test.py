@@ -9,3 +9,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "zh-hans"
+
+# Tasks run in the test process unless a test starts a real worker (tests/matching/test_worker_faults.py sends
+# its tasks with send_task, which always goes through the broker).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

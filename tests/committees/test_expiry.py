@@ -57,6 +57,7 @@ def test_resources_no_longer_available_expire_once(owner, two_streets):
 def test_the_expiry_job_is_scheduled():
     call_command("setup_schedules")
     assert PeriodicTask.objects.filter(task="committees.tasks.expire_overdue_records").exists()
+    assert PeriodicTask.objects.filter(task="matching.tasks.start_nightly_runs", crontab__hour="2").exists()
 
 
 def test_claims_do_not_survive_expiry_even_when_run_twice(owner, two_streets):

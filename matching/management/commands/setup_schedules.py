@@ -5,9 +5,12 @@ from django.core.management.base import BaseCommand
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 DEFAULT_SCHEDULES = [
-    # name, task, minute, hour
+    # name, task, minute, hour (Beijing time)
     ("提醒未回复征集的成员单位", "committees.tasks.remind_collection_rounds", "0", "9"),
     ("过期需求与资源下架", "committees.tasks.expire_overdue_records", "10", "0"),
+    ("需求逐级上报（超出认领期无人承接）", "matching.tasks.escalate_needs", "30", "1"),
+    ("每晚按区自动匹配", "matching.tasks.start_nightly_runs", "0", "2"),
+    ("恢复中断的匹配任务", "matching.tasks.recover_stalled_runs", "*/5", "*"),
 ]
 
 

@@ -1,0 +1,24 @@
+"""A proposal's reasons in the reader's language, from the parts the matcher kept."""
+
+from django.utils.translation import gettext
+
+from . import scoring
+from .models import Proposal
+
+
+def reasons(proposal: Proposal) -> list[str]:
+    if proposal.source == Proposal.Source.CLAIM:
+        note = proposal.explanation.get("claim_note")
+        return [gettext("Claimed by the unit") + (f": {note}" if note else "")]
+    details = proposal.explanation or {}
+    nan = float("nan")  # stored as None: no deadline, or not rated yet
+    return [
+        message
+        for _key, message in scoring.explain(
+            proposal.score_parts,
+            shared_words=details.get("shared_words") or (),
+            days_to_deadline=nan if details.get("days_to_deadline") is None else details["days_to_deadline"],
+            reputation=nan if details.get("reputation") is None else details["reputation"],
+            translate=gettext,
+        )
+    ]

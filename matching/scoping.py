@@ -1,0 +1,37 @@
+"""What a user may see of the pipeline, built on committees.scoping (the one answer for the registry)."""
+
+from django.db.models import Q, QuerySet
+
+from committees.scoping import Scope, prefix_q, scoped
+
+from .models import MatchingRun, Proposal
+
+
+def runs_for(user) -> QuerySet[MatchingRun]:
+    """Runs over a committee within the user's subtree; city-wide runs are the administrators' only."""
+
+    def condition(scope: Scope) -> Q:
+        return prefix_q("scope_code", scope.read_codes) & ~Q(scope_code="")
+
+    return scoped(MatchingRun, user, condition)
+
+
+def proposals_for(user) -> QuerySet[Proposal]:
+    """Secretaries and overseers: proposals decided or needed in their subtree; liaisons: those of their units."""
+
+    def condition(scope: Scope) -> Q:
+        units = scope.liaison_unit_ids
+        mine = (
+            Q(need__owner_unit_id__in=units)
+            | Q(resource__owner_unit_id__in=units)
+            | Q(provider_unit_id__in=units)
+            if units
+            else Q(pk__in=[])
+        )
+        return (
+            prefix_q("committee__area_code", scope.read_codes)
+            | prefix_q("need__committee__area_code", scope.read_codes)
+            | mine
+        )
+
+    return scoped(Proposal, user, condition)
