@@ -168,6 +168,8 @@ def perform(
     proposals = propose.build_proposals(run, candidates, scored, choice)
     chosen = time.perf_counter()
     written = propose.write(claim_proposals + proposals, claims)
+    if settings.MATCHING_FAULT_DELAY_SECONDS:
+        time.sleep(settings.MATCHING_FAULT_DELAY_SECONDS)
     finished = time.perf_counter()
     run.timings = {
         **run.timings,

@@ -15,8 +15,12 @@ caller rounded a score away, and silently ignoring it would hide that. Filter th
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from ortools.graph.python import min_cost_flow
+from scipy.sparse.csgraph import connected_components
+
+COMPONENT_BIN_EDGES = 50_000  # components are solved together up to about this many edges per solver call
 
 __all__ = ["Assignment", "SolverError", "solve", "solve_greedy"]
 
@@ -58,19 +62,53 @@ def solve(
     """
     problem = _validate(demand, supply, edge_need, edge_resource, edge_weight, edge_capacity)
     n_edges = problem.edge_weight.size
-    if n_edges == 0:
-        return Assignment(flow=np.zeros(0, dtype=np.int64), total_weight=0)
+    flow = np.zeros(n_edges, dtype=np.int64)
+    # Separate components share no need or resource, so solving them apart is exact; min-cost flow grows
+    # faster than linearly, and real candidates fall apart by category and area.
+    for edges in _component_bins(problem):
+        flow[edges] = _solve_edges(problem, edges)
+    return Assignment(flow=flow, total_weight=int(np.dot(problem.edge_weight, flow)))
 
-    n_needs, n_resources = problem.demand.size, problem.supply.size
+
+def _component_bins(problem: _Problem) -> list[np.ndarray]:
+    """Edge indices grouped into bins of whole connected components, about COMPONENT_BIN_EDGES edges each."""
+    n_edges = problem.edge_weight.size
+    if n_edges == 0:
+        return []
+    n_needs = problem.demand.size
+    n_nodes = n_needs + problem.supply.size
+    graph = sp.coo_matrix(
+        (np.ones(n_edges, dtype=np.int8), (problem.edge_need, n_needs + problem.edge_resource)),
+        shape=(n_nodes, n_nodes),
+    )
+    n_components, labels = connected_components(graph, directed=False)
+    component_of_edge = labels[problem.edge_need]
+    sizes = np.bincount(component_of_edge, minlength=n_components)
+    bin_of_component = (np.cumsum(sizes) - sizes) // COMPONENT_BIN_EDGES
+    bin_of_edge = bin_of_component[component_of_edge]
+    order = np.argsort(bin_of_edge, kind="stable")
+    splits = np.cumsum(np.bincount(bin_of_edge))[:-1]
+    return [chunk for chunk in np.split(order, splits) if chunk.size]
+
+
+def _solve_edges(problem: _Problem, edges: np.ndarray) -> np.ndarray:
+    """Optimal flows on a subset of edges closed under shared needs and resources (whole components)."""
+    need_ids, edge_need = np.unique(problem.edge_need[edges], return_inverse=True)
+    resource_ids, edge_resource = np.unique(problem.edge_resource[edges], return_inverse=True)
+    demand, supply = problem.demand[need_ids], problem.supply[resource_ids]
+    weights, edge_capacity = problem.edge_weight[edges], problem.edge_capacity[edges]
+    n_edges = edges.size
+
+    n_needs, n_resources = demand.size, supply.size
     source, sink = 0, n_needs + n_resources + 1
     need_nodes = np.arange(1, n_needs + 1, dtype=np.int32)
     resource_nodes = np.arange(n_needs + 1, n_needs + n_resources + 1, dtype=np.int32)
-    total_demand = int(problem.demand.sum())
+    total_demand = int(demand.sum())
 
     # Edge arcs first so that their arc indices equal the edge indices.
     tails = np.concatenate(
         [
-            need_nodes[problem.edge_need],
+            need_nodes[edge_need],
             np.full(n_needs, source, dtype=np.int32),
             resource_nodes,
             np.array([source], dtype=np.int32),
@@ -78,18 +116,16 @@ def solve(
     )
     heads = np.concatenate(
         [
-            resource_nodes[problem.edge_resource],
+            resource_nodes[edge_resource],
             need_nodes,
             np.full(n_resources, sink, dtype=np.int32),
             np.array([sink], dtype=np.int32),
         ]
     )
-    capacities = np.concatenate(
-        [problem.edge_capacity, problem.demand, problem.supply, np.array([total_demand], dtype=np.int64)]
-    )
+    capacities = np.concatenate([edge_capacity, demand, supply, np.array([total_demand], dtype=np.int64)])
     # Min-cost flow minimises, so a weight becomes a negative cost; every unit the source sends either
     # earns a weight through a need and a resource or goes through the free bypass (left unassigned).
-    costs = np.concatenate([-problem.edge_weight, np.zeros(n_needs + n_resources + 1, dtype=np.int64)])
+    costs = np.concatenate([-weights, np.zeros(n_needs + n_resources + 1, dtype=np.int64)])
 
     mcf = min_cost_flow.SimpleMinCostFlow()
     arcs = mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
@@ -101,11 +137,10 @@ def solve(
         name = getattr(status, "name", str(status))
         raise SolverError(
             f"OR-Tools min-cost flow returned {name}, not OPTIMAL "
-            f"({n_edges} edges, max weight {int(problem.edge_weight.max())}, total demand {total_demand}); "
+            f"({n_edges} edges, max weight {int(weights.max())}, total demand {total_demand}); "
             "BAD_COST_RANGE or BAD_CAPACITY_RANGE mean the numbers are too large: scale the weights down."
         )
-    flow = np.asarray(mcf.flows(arcs[:n_edges]), dtype=np.int64)
-    return Assignment(flow=flow, total_weight=int(np.dot(problem.edge_weight, flow)))
+    return np.asarray(mcf.flows(arcs[:n_edges]), dtype=np.int64)
 
 
 def solve_greedy(

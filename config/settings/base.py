@@ -177,5 +177,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's own console handler would print every error a second time through the root logger.
-    "loggers": {"django": {"handlers": [], "propagate": True}, "django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "jieba": {"level": "WARNING"},
+    },
 }
+
+# --- Matching -------------------------------------------------------------------------------------------------
+MATCHING_MAX_CANDIDATES_PER_NEED = int(os.environ.get("MATCHING_MAX_CANDIDATES_PER_NEED", "10"))
+MATCHING_SHARD_CITY_RUNS = env_bool("MATCHING_SHARD_CITY_RUNS", True)
+# Fault tests only: hold a run open this long after writing its proposals, so a test can kill the worker there.
+MATCHING_FAULT_DELAY_SECONDS = float(os.environ.get("MATCHING_FAULT_DELAY_SECONDS", "0"))

@@ -30,7 +30,7 @@ FAR_PAST = datetime.date.min.toordinal()
 
 
 def max_candidates_per_need() -> int:
-    return int(getattr(settings, "MATCHING_MAX_CANDIDATES_PER_NEED", 10))
+    return settings.MATCHING_MAX_CANDIDATES_PER_NEED
 
 
 @dataclass
