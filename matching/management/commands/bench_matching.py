@@ -134,7 +134,7 @@ class Command(BaseCommand):
         tokens_cache: dict[str, str] = {}
         reaches = NEED_REACH if model is Need else RESOURCE_REACH
         batch = []
-        for i in range(count):
+        for _ in range(count):
             roll = rng.random()
             home = rng.choice(communities if roll < 0.7 else streets if roll < 0.9 else districts)
             units = units_by_committee.get(home[0])
