@@ -299,3 +299,13 @@ def test_the_run_shows_in_counts_how_many_candidates_it_scored(area, publish):
         publish(Resource, area["minan"])
     run = run_over()
     assert run.counts["candidates"] == 6 and run.counts["needs"] == 3 and run.counts["resources"] == 2
+
+
+@pytest.mark.postgres
+def test_proposals_written_with_copy_read_back_the_same(area, publish, monkeypatch):
+    publish(Need, area["minan"], title="社区老年人健康义诊")
+    publish(Resource, area["jiudaowan"], title="医院志愿者健康义诊")
+    monkeypatch.setattr(propose, "BATCH", 0)  # COPY for any number of proposals
+    proposal = run_over().proposals.get()
+    assert proposal.score_parts["distance"] == 0.75
+    assert "义诊" in proposal.explanation["shared_words"] and proposal.created_at is not None
