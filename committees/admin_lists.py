@@ -1,16 +1,32 @@
 """Admin for the three lists, collection rounds and claims: scoped like the registry; changes go through services."""
 
+import secrets
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import masking, scoping, services
+from . import ledgers, masking, scoping, services
 from .admin import InScopeCommitteeFilter, ScopedAdmin, ScopedInline
 from .admin_site import admin_site
-from .models import Category, Claim, CollectionRequest, CollectionRound, Need, Project, Resource
+from .models import (
+    Category,
+    Claim,
+    CollectionRequest,
+    CollectionRound,
+    Need,
+    PersonalDataExport,
+    Project,
+    Resource,
+)
 
 
 @admin.register(Category, site=admin_site)
@@ -48,8 +64,38 @@ class ListRecordForm(forms.ModelForm):
         return data
 
 
+class PurposeForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        min_length=ledgers.MIN_PURPOSE_LENGTH,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "Why the contacts are needed in full, e.g. the district's annual check of the needs list. "
+            "The purpose, your name and the rows exported are logged."
+        ),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("xlsx file"),
+        help_text=_("At most 20,000 rows and 10 MB; the first row holds the template's headers."),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish at once"),
+        required=False,
+        help_text=_("Otherwise the records are created as drafts, for you to check and publish."),
+    )
+
+
+IMPORT_ERRORS_SHOWN = 200
+IMPORT_REPORT_SECONDS = 3600
+
+
 class ListRecordAdmin(ScopedAdmin):
     form = ListRecordForm
+    change_list_template = "admin/committees/records_change_list.html"
     list_display = [
         "title",
         "category",
@@ -72,7 +118,7 @@ class ListRecordAdmin(ScopedAdmin):
         "created_by",
         "created_at",
     ]
-    actions = ["publish", "withdraw"]
+    actions = ["publish", "withdraw", "export_ledger", "export_ledger_in_full"]
     date_hierarchy = "created_at"
 
     def get_form(self, request, obj=None, **kwargs):
@@ -176,6 +222,134 @@ class ListRecordAdmin(ScopedAdmin):
                 self.message_user(request, f"{record.title}: {' '.join(error.messages)}", messages.WARNING)
         self.message_user(request, _("%(count)d records withdrawn.") % {"count": done}, messages.SUCCESS)
         return None
+
+    # --- Ledgers: export and import ---------------------------------------------------------------------------
+
+    @admin.action(description=_("Export as a ledger (xlsx, contacts masked)"))
+    def export_ledger(self, request, queryset):
+        return ledgers.records_response(request.user, queryset)
+
+    @admin.action(description=_("Export with personal data in full…"), permissions=["export_in_full"])
+    def export_ledger_in_full(self, request, queryset):
+        form = PurposeForm(request.POST if "purpose" in request.POST else None)
+        if form.is_valid():
+            return ledgers.records_in_full_response(
+                request.user,
+                queryset,
+                purpose=form.cleaned_data["purpose"],
+                filters=request.GET.urlencode(),
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Export with personal data in full"),
+            "form": form,
+            "count": queryset.count(),
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_url": request.get_full_path(),
+        }
+        return TemplateResponse(request, "admin/committees/export_in_full.html", context)
+
+    def has_export_in_full_permission(self, request) -> bool:
+        return scoping.scope_of(request.user).manages_anything
+
+    def can_import(self, request) -> bool:
+        return scoping.scope_of(request.user).manages_anything
+
+    def _url_name(self, view: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name=self._url_name("import")),
+            path("import/template/", wrap(self.import_template_view), name=self._url_name("import_template")),
+            path(
+                "import/errors/<str:token>/",
+                wrap(self.import_errors_view),
+                name=self._url_name("import_errors"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self.can_import(request):
+            extra_context["import_url"] = reverse(f"admin:{self._url_name('import')}")
+            extra_context["import_template_url"] = reverse(f"admin:{self._url_name('import_template')}")
+            extra_context["import_form"] = ImportForm()
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        """Upload a file of records: every row is checked; all are created, or none and the errors are shown."""
+        if not self.can_import(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        errors, report_url = [], None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = ledgers.import_file(
+                    self.model,
+                    form.cleaned_data["file"],
+                    by=request.user,
+                    publish=form.cleaned_data["publish"],
+                )
+            except ledgers.LedgerFileError as error:
+                form.add_error("file", error.message)
+            else:
+                if not result.errors:
+                    self.message_user(request, self._imported_message(result.created, form), messages.SUCCESS)
+                    return HttpResponseRedirect(reverse(f"admin:{self._url_name('changelist')}"))
+                errors = result.errors
+                token = secrets.token_urlsafe(16)
+                cache.set(self._report_key(request, token), errors, IMPORT_REPORT_SECONDS)
+                report_url = reverse(f"admin:{self._url_name('import_errors')}", args=[token])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import %(records)s from xlsx") % {"records": self.model._meta.verbose_name_plural},
+            "form": form,
+            "errors": errors[:IMPORT_ERRORS_SHOWN],
+            "error_count": len(errors),
+            "error_rows": len({number for number, _column, _message in errors}),
+            "report_url": report_url,
+            "template_url": reverse(f"admin:{self._url_name('import_template')}"),
+            "changelist_url": reverse(f"admin:{self._url_name('changelist')}"),
+        }
+        return TemplateResponse(request, "admin/committees/records_import.html", context)
+
+    @staticmethod
+    def _imported_message(count: int, form) -> str:
+        if form.cleaned_data["publish"]:
+            text = ngettext(
+                "%(count)d record imported and published.", "%(count)d records imported and published.", count
+            )
+        else:
+            text = ngettext(
+                "%(count)d record imported as a draft.", "%(count)d records imported as drafts.", count
+            )
+        return text % {"count": count}
+
+    def _report_key(self, request, token: str) -> str:
+        # The user's id is part of the key: a token seen by someone else opens nothing for them.
+        return f"ledgers:import-errors:{self.opts.model_name}:{request.user.pk}:{token}"
+
+    def import_template_view(self, request):
+        if not self.can_import(request):
+            raise PermissionDenied
+        return ledgers.template_response(self.model, request.user)
+
+    def import_errors_view(self, request, token: str):
+        if not self.can_import(request):
+            raise PermissionDenied
+        errors = cache.get(self._report_key(request, token))
+        if errors is None:
+            self.message_user(
+                request, _("The error report has expired; upload the file again."), messages.WARNING
+            )
+            return HttpResponseRedirect(reverse(f"admin:{self._url_name('import')}"))
+        return ledgers.xlsx_response(ledgers.errors_workbook(errors), ledgers.errors_filename())
 
 
 @admin.register(Resource, site=admin_site)
@@ -298,6 +472,50 @@ class ProjectAdmin(ScopedAdmin):
     list_filter = [InScopeCommitteeFilter, "status"]
     list_select_related = ["committee", "lead_unit"]
     search_fields = ["title", "lead_unit__name"]
+    actions = ["export_ledger"]
 
     def has_add_permission(self, request, *args) -> bool:
         return False
+
+    @admin.action(description=_("Export as a ledger (xlsx)"))
+    def export_ledger(self, request, queryset):
+        return ledgers.projects_response(queryset)
+
+
+@admin.register(PersonalDataExport, site=admin_site)
+class PersonalDataExportAdmin(admin.ModelAdmin):
+    """The log of unmasked exports, read-only: superusers see all of it, secretaries their own exports."""
+
+    list_display = ["created_at", "user", "ledger_name", "rows", "purpose", "filters"]
+    list_select_related = ["user"]
+    search_fields = ["purpose", "user__username", "user__name"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "user", "ledger_name", "rows", "purpose", "filters"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        exports = super().get_queryset(request)
+        return exports if request.user.is_superuser else exports.filter(user_id=request.user.pk)
+
+    def has_module_permission(self, request) -> bool:
+        return scoping.scope_of(request.user).manages_anything
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if not scoping.scope_of(request.user).manages_anything:
+            return False
+        return obj is None or request.user.is_superuser or obj.user_id == request.user.pk
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("ledger"), ordering="ledger")
+    def ledger_name(self, obj) -> str:
+        names = {model._meta.model_name: name for model, name in ledgers.LEDGER_NAMES.items()}
+        return str(names.get(obj.ledger, obj.ledger))

@@ -3,7 +3,8 @@
     manage.py bench_import --rows 10000 [--model need|resource] [--as superuser|secretary] [--publish]
 
 Builds a small registry (a district, a street with five communities, 20 member units, a secretary), writes an xlsx
-of N valid rows in memory, imports it, then imports the same file with one bad row and checks nothing is written.
+of N valid rows in memory, imports it, exports the ledger of what it imported, then imports the same file with one
+bad row and checks that nothing is written.
 Everything runs in one transaction that is rolled back, so the command can run again and leaves no rows behind.
 """
 
@@ -74,6 +75,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{connection.vendor}: import rows={rows} seconds={seconds:.2f} rows/s={rows / seconds:,.0f} "
             f"(as {role}{', published' if publish else ''})"
+        )
+
+        started = time.perf_counter()
+        imported = model.objects.filter(committee__area_code__startswith=BENCH_DISTRICT)
+        content, exported = ledgers.records_ledger(user, imported, in_full=True)
+        self.stdout.write(
+            f"{connection.vendor}: export in full rows={exported} seconds={time.perf_counter() - started:.2f}"
         )
 
         before = model.objects.count()
