@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -392,7 +392,7 @@ class RequestInline(ScopedInline):
             super()
             .get_queryset(request)
             .select_related("unit", "answered_by")
-            .order_by("-answered_at", "unit__name")
+            .order_by(F("answered_at").desc(nulls_first=True), "unit__name")  # who has not answered, first
         )
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from committees import services
 from committees.models import Category, Claim, CollectionRequest, Need, Resource
@@ -125,6 +126,19 @@ def test_a_liaison_publishes_answers_claims_and_the_secretary_sees_it(page, live
     secretary_page.goto(base + "/admin/committees/need/")
     assert "独居老人助餐" in secretary_page.content() and "药房夜间值守志愿者" in secretary_page.content()
     shot(secretary_page, "lists-05-admin-needs")
+    # The ledger: select every row, export, and read the file back.
+    secretary_page.check("#action-toggle")
+    secretary_page.select_option("select[name=action]", "export_ledger")
+    with secretary_page.expect_download() as download_info:
+        secretary_page.click("button[name=index]")
+    download = download_info.value
+    assert download.suggested_filename.startswith("需求清单台账") and download.suggested_filename.endswith(
+        ".xlsx"
+    )
+    with open(download.path(), "rb") as ledger:
+        sheet = load_workbook(ledger).active
+    titles = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert titles >= {"独居老人助餐", "药房夜间值守志愿者"}
     secretary_page.goto(base + "/admin/committees/resource/")
     assert "学校操场周末开放" in secretary_page.content()
     secretary_page.goto(base + "/admin/committees/claim/")
