@@ -27,14 +27,25 @@ class RoleAuthenticationForm(AdminAuthenticationForm):
 
 
 class PartyhubAdminSite(admin.AdminSite):
+    """The index page doubles as the secretary's dashboard: apps add panels (what needs action, figures)."""
+
     site_header = _("Party-building coordination: resource matching")
+    index_template = "admin/partyhub_index.html"
     site_title = _("Committee administration")
     index_title = _("Committee administration")
     login_form = RoleAuthenticationForm
     enable_nav_sidebar = True
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dashboard_panels: list = []  # callables (request) -> dict(title=..., rows=[(text, url)], empty=...)
+
     def has_permission(self, request) -> bool:
         return request.user.is_active and scoping.scope_of(request.user).uses_admin
+
+    def index(self, request, extra_context=None):
+        panels = [panel(request) for panel in self.dashboard_panels]
+        return super().index(request, {**(extra_context or {}), "panels": [p for p in panels if p]})
 
 
 admin_site = PartyhubAdminSite(name="admin")

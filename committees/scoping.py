@@ -32,6 +32,7 @@ from .models import (
 )
 
 _CACHE_ATTR = "_partyhub_scope"
+VOTING_ROLES = (Seat.Role.CHAIR, Seat.Role.VICE_CHAIR, Seat.Role.MEMBER)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Scope:
     read_codes: tuple[str, ...] = ()  # committees whose subtree the user reads (secretary, overseer)
     seat_committee_ids: frozenset[int] = frozenset()  # committees the user sits on in any role
     liaison_unit_ids: frozenset[int] = frozenset()  # units the user acts for
+    voting_committee_ids: frozenset[int] = (
+        frozenset()
+    )  # committees where the user is chair, vice chair or member
 
     @property
     def uses_admin(self) -> bool:

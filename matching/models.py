@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Claim, Committee, MemberUnit, Need, Resource
+from committees.models import Claim, Committee, MemberUnit, Need, Project, Resource
 
 
 class MatchingRun(models.Model):
@@ -81,8 +81,22 @@ class MatchingRun(models.Model):
         return None
 
 
+class Answer(models.TextChoices):
+    PENDING = "pending", _("Not answered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("Not decided")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not adopted")
+    DEFERRED = "deferred", _("Postponed")
+
+
 class Proposal(models.Model):
-    """A proposed pairing of a need with a resource (from a run) or with a claiming unit (from a claim)."""
+    """A proposed pairing of a need with a resource (from a run) or with a claiming unit (from a claim).
+    On the deciding committee's agenda it is a topic (议题): both sides answer, the committee decides."""
 
     class Source(models.TextChoices):
         MATCHER = "matcher", _("Matcher")
@@ -146,6 +160,27 @@ class Proposal(models.Model):
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    # Two-way consent, then the committee's decision (议题: 讨论协商 → 确定项目).
+    need_side = models.CharField(
+        _("need side"), max_length=10, choices=Answer.choices, default=Answer.PENDING
+    )
+    provider_side = models.CharField(
+        _("provider side"), max_length=10, choices=Answer.choices, default=Answer.PENDING
+    )
+    committee_decision = models.CharField(
+        _("committee decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    expires_at = models.DateTimeField(_("decide by"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
 
     class Meta:
         verbose_name = _("proposal")
@@ -165,3 +200,145 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         other = self.resource or self.provider_unit
         return f"{self.need} ← {other}"
+
+
+class RulesOfProcedure(models.Model):
+    """A committee's rules of procedure (议事规则): how its topics are approved."""
+
+    class Approval(models.TextChoices):
+        SECRETARY = "secretary", _("By the secretary")
+        VOTE = "vote", _("By an online vote of the members")
+        MEETING = "meeting", _("Only by a meeting decision")
+
+    committee = models.OneToOneField(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="rules"
+    )
+    approval = models.CharField(
+        _("approval"), max_length=10, choices=Approval.choices, default=Approval.SECRETARY
+    )
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum (%)"), default=50, help_text=_("Share of the voting seats that must vote.")
+    )
+    majority_percent = models.PositiveSmallIntegerField(
+        _("majority (%)"),
+        default=50,
+        help_text=_("Share of the votes cast that must be for; more than this."),
+    )
+    decision_days = models.PositiveSmallIntegerField(
+        _("days to decide"), default=30, help_text=_("A topic undecided after this many days expires.")
+    )
+    text = models.TextField(_("rules of procedure"), blank=True)
+
+    class Meta:
+        verbose_name = _("rules of procedure")
+        verbose_name_plural = _("rules of procedure")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum_percent__lte=100, majority_percent__lte=100),
+                name="rules_percentages_within_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} · {self.get_approval_display()}"
+
+
+class Vote(models.Model):
+    class Choice(models.TextChoices):
+        FOR = "for", _("For")
+        AGAINST = "against", _("Against")
+        ABSTAIN = "abstain", _("Abstain")
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="votes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("voter"), on_delete=models.PROTECT, related_name="+"
+    )
+    choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
+    created_at = models.DateTimeField(_("voted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="one_vote_per_person_and_topic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_choice_display()}"
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="comments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("comment"), max_length=2000)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class Meeting(models.Model):
+    """A plenary (全体会议), chair meeting (主任碰头会) or coordination meeting (专题协调会)."""
+
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("Plenary meeting")
+        CHAIR = "chair", _("Chair meeting")
+        COORDINATION = "coordination", _("Coordination meeting")
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.PLENARY)
+    title = models.CharField(_("title"), max_length=150)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=150, blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("attendees"), blank=True, related_name="+"
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    is_held = models.BooleanField(
+        _("held"), default=False, help_text=_("Tick once the meeting has taken place.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%Y-%m-%d})"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda"
+    )
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "proposal"], name="one_agenda_item_per_topic")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.proposal)

@@ -127,6 +127,7 @@ def execute(run_id: int) -> str:
                 return "split into shards"
             perform(run, exclude_shared=run.parent_id is not None)
             _finish(run)
+            transaction.on_commit(lambda: _enqueue_notifications(run_id))
             if run.parent_id:
                 _shard_done(run)
         return "done"
@@ -247,6 +248,12 @@ def _shard_done(shard: MatchingRun) -> None:
         transaction.on_commit(lambda: _enqueue_city_finish(shard.parent_id))
 
 
+def _enqueue_notifications(run_id: int) -> None:
+    from .tasks import notify_new_topics
+
+    notify_new_topics.delay(run_id)
+
+
 def _enqueue_city_finish(run_id: int) -> None:
     from .tasks import finish_city_run
 
@@ -261,6 +268,7 @@ def finish_city(run_id: int) -> str:
         if run.status != MatchingRun.Status.RUNNING:
             return "finished before"
         perform(run, shared_only=True)
+        transaction.on_commit(lambda: _enqueue_notifications(run_id))
         shard_counts = list(run.shards.values_list("counts", flat=True))
         run.counts["proposals"] += sum(counts.get("proposals", 0) for counts in shard_counts)
         run.counts["shard_candidates"] = sum(counts.get("candidates", 0) for counts in shard_counts)

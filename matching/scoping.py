@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from committees.scoping import Scope, prefix_q, scoped
 
-from .models import MatchingRun, Proposal
+from .models import MatchingRun, Meeting, Proposal, RulesOfProcedure
 
 
 def runs_for(user) -> QuerySet[MatchingRun]:
@@ -35,3 +35,32 @@ def proposals_for(user) -> QuerySet[Proposal]:
         )
 
     return scoped(Proposal, user, condition)
+
+
+def meetings_for(user) -> QuerySet[Meeting]:
+    return scoped(
+        Meeting,
+        user,
+        lambda scope: prefix_q("committee__area_code", scope.read_codes)
+        | Q(committee_id__in=scope.seat_committee_ids),
+    )
+
+
+def meetings_to_manage(user) -> QuerySet[Meeting]:
+    return scoped(Meeting, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
+
+
+def rules_for(user) -> QuerySet[RulesOfProcedure]:
+    return scoped(RulesOfProcedure, user, lambda scope: prefix_q("committee__area_code", scope.read_codes))
+
+
+def rules_to_manage(user) -> QuerySet[RulesOfProcedure]:
+    return scoped(RulesOfProcedure, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
+
+
+def topics_to_vote(user) -> QuerySet[Proposal]:
+    """Open topics of the committees where the user holds a voting seat."""
+    from committees.scoping import scope_of
+
+    committees = scope_of(user).voting_committee_ids
+    return Proposal.objects.filter(committee_id__in=committees, status__in=Proposal.OPEN_STATUSES)

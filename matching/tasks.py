@@ -3,8 +3,8 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import runs
-from .pipeline import escalate
+from . import compliance, runs
+from .pipeline import deliberate, escalate
 
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -32,3 +32,18 @@ def recover_stalled_runs() -> int:
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
 def escalate_needs() -> int:
     return escalate.run()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def notify_new_topics(run_id: int) -> int:
+    return deliberate.notify_new_topics(run_id)
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def expire_undecided_topics() -> int:
+    return deliberate.expire_undecided()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def check_meeting_compliance() -> int:
+    return compliance.remind_committees_behind()

@@ -21,6 +21,7 @@ from .registry import (  # noqa: F401
     Level,
     Membership,
     MemberUnit,
+    Notification,
     Seat,
     UnitKind,
     User,

@@ -341,7 +341,21 @@ class Allocation(models.Model):
         Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="allocations"
     )
     resource = models.ForeignKey(
-        Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="allocations"
+        Resource,
+        verbose_name=_("resource"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        help_text=_("Empty when a unit took the need up by a claim, with means of its own."),
+    )
+    provider_unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("provider unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     quantity = models.PositiveIntegerField(_("quantity"))
 

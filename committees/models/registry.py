@@ -370,3 +370,27 @@ class Seat(models.Model):
                 raise ValidationError(
                     {"role": _("This committee already has a chair; end the current chair's seat first.")}
                 )
+
+
+class Notification(models.Model):
+    """Something a person must act on (accept, vote, attend), shown in the app and sent by e-mail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return self.message

@@ -18,6 +18,7 @@ from committees.models import Claim, Committee, Need
 from matching import scoring, solver
 
 from ..models import MatchingRun, Proposal
+from . import deliberate
 from .collect import Candidates, Side
 
 WEIGHT_SCALE = 1_000_000  # solver weights are integers: score per unit of quantity, scaled
@@ -113,6 +114,8 @@ def build_proposals(run: MatchingRun, cands: Candidates, scored: Scored, choice:
     chosen = np.flatnonzero(choice.flow > 0)
     codes = deciding_codes(cands, chosen)
     committee_ids = dict(Committee.objects.filter(area_code__in=set(codes)).values_list("area_code", "pk"))
+    decide_days = deliberate.decision_days(committee_ids.values())
+    now = timezone.now()
     proposals = []
     for e, code in zip(chosen, codes, strict=True):
         n, r = cands.edge_need[e], cands.edge_resource[e]
@@ -128,6 +131,7 @@ def build_proposals(run: MatchingRun, cands: Candidates, scored: Scored, choice:
                 provider_unit_id=int(cands.resources.owner_unit[r]) or None,
                 committee_id=committee_ids[code],
                 quantity=int(choice.flow[e]),
+                expires_at=now + datetime.timedelta(days=decide_days[committee_ids[code]]),
                 score=round(float(scored.total[e]), 4),
                 score_parts=parts,
                 explanation={
@@ -143,8 +147,11 @@ def build_proposals(run: MatchingRun, cands: Candidates, scored: Scored, choice:
 def claims_to_proposals(run: MatchingRun, claims: QuerySet[Claim], needs: Side) -> list[Proposal]:
     """Live claims become proposals for the need's remaining quantity; that quantity is then spoken for."""
     index_of = {int(need_id): i for i, need_id in enumerate(needs.ids)}
+    claims = list(claims.select_related("need__committee", "unit"))
+    decide_days = deliberate.decision_days(claim.need.committee_id for claim in claims)
+    now = timezone.now()
     proposals = []
-    for claim in claims.select_related("need__committee", "unit"):
+    for claim in claims:
         i = index_of.get(claim.need_id)
         if i is None or needs.remaining[i] <= 0:
             continue
@@ -157,6 +164,7 @@ def claims_to_proposals(run: MatchingRun, claims: QuerySet[Claim], needs: Side) 
                 provider_unit=claim.unit,
                 committee=claim.need.committee,
                 quantity=int(needs.remaining[i]),
+                expires_at=now + datetime.timedelta(days=decide_days[claim.need.committee_id]),
                 score=0,
                 explanation={"claim_note": claim.note},
             )

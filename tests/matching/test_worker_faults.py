@@ -20,7 +20,9 @@ from matching.models import MatchingRun, Proposal
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # the seeded categories survive flushes
+    pytest.mark.django_db(
+        transaction=True, serialized_rollback=True
+    ),  # the seeded categories survive flushes
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
 ]
 ROOT = Path(__file__).resolve().parents[2]

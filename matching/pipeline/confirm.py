@@ -1,0 +1,67 @@
+"""Confirm: a topic both sides accepted and the committee approved becomes a service project, its quantity
+allocated under row locks (needs before resources, so two confirmations never wait on each other in a circle)
+and the database's check that allocations never exceed a record's quantity. Confirming twice does nothing."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees import allocations, notifications
+from committees.models import Need, Project, Resource
+from committees.models.lists import InvalidTransition
+
+from ..models import Answer, Decision, Proposal
+
+CapacityError = allocations.CapacityError
+DEFAULT_PROJECT_DAYS = 90
+
+
+def confirm(proposal_id: int) -> Project:
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+        if proposal.status == Proposal.Status.CONFIRMED:
+            return proposal.project
+        ready = (
+            proposal.status in Proposal.OPEN_STATUSES
+            and proposal.need_side == Answer.ACCEPTED
+            and proposal.provider_side == Answer.ACCEPTED
+            and proposal.committee_decision == Decision.APPROVED
+        )
+        if not ready:
+            raise InvalidTransition(
+                _("Both sides must accept and the committee approve before confirmation.")
+            )
+        need = Need.objects.select_for_update().get(pk=proposal.need_id)
+        resource = (
+            Resource.objects.select_for_update().get(pk=proposal.resource_id)
+            if proposal.resource_id
+            else None
+        )
+        today = timezone.localdate()
+        project = Project.objects.create(
+            committee_id=proposal.committee_id,
+            title=need.title if resource is None else f"{need.title} · {resource.title}",
+            lead_unit_id=proposal.provider_unit_id or need.owner_unit_id,
+            starts_on=today,
+            ends_on=max(need.deadline or today + datetime.timedelta(days=DEFAULT_PROJECT_DAYS), today),
+            status=Project.Status.PLANNED,
+        )
+        allocations.allocate(
+            project=project,
+            need=need,
+            resource=resource,
+            quantity=proposal.quantity,
+            provider_unit=proposal.provider_unit,
+        )
+        proposal.status = Proposal.Status.CONFIRMED
+        proposal.project = project
+        proposal.decided_at = timezone.now()
+        proposal.save(update_fields=["status", "project", "decided_at"])
+        units = [u for u in (need.owner_unit_id, proposal.provider_unit_id) if u]
+        notifications.notify(
+            notifications.liaisons_of(units),
+            _("Project confirmed: %(title)s") % {"title": project.title},
+        )
+    return project

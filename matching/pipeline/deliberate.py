@@ -1,0 +1,258 @@
+"""Deliberate: each proposal is a topic (议题) of its deciding committee. Both sides accept or decline; the
+committee approves by its rules of procedure (the secretary alone, an online vote, or a meeting decision).
+When both sides accepted and the committee approved, the topic is confirmed as a project (confirm.py)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees import notifications, scoping
+from committees.models import Seat
+from committees.models.lists import InvalidTransition
+
+from ..models import AgendaItem, Answer, Comment, Decision, Meeting, Proposal, RulesOfProcedure, Vote
+from . import confirm
+
+DEFAULT_RULES = RulesOfProcedure(approval=RulesOfProcedure.Approval.SECRETARY)
+
+
+def rules_of(committee) -> RulesOfProcedure:
+    return RulesOfProcedure.objects.filter(committee=committee).first() or DEFAULT_RULES
+
+
+def decision_days(committee_ids) -> dict[int, int]:
+    """Days each committee gives itself to decide a topic (its rules, or the default)."""
+    committee_ids = set(committee_ids)
+    days = dict(
+        RulesOfProcedure.objects.filter(committee_id__in=committee_ids).values_list(
+            "committee_id", "decision_days"
+        )
+    )
+    return {pk: days.get(pk, DEFAULT_RULES.decision_days) for pk in committee_ids}
+
+
+def notify_new_topics(run_id: int) -> int:
+    """Tell each unit's liaisons how many new proposals wait for their answer (one message per unit)."""
+    counts: dict[int, int] = {}
+    rows = Proposal.objects.filter(run_id=run_id, status=Proposal.Status.PROPOSED).values_list(
+        "need__owner_unit_id", "provider_unit_id"
+    )
+    for need_unit, provider_unit in rows:
+        for unit_id in {need_unit, provider_unit} - {None}:
+            counts[unit_id] = counts.get(unit_id, 0) + 1
+    told = 0
+    for unit_id, count in counts.items():
+        told += notifications.notify(
+            notifications.liaisons_of([unit_id]),
+            _("%(count)d new proposed pairing(s) wait for your unit's answer.") % {"count": count},
+            reverse("home"),
+        )
+    return told
+
+
+def _side_of(user, proposal: Proposal) -> str:
+    """Which side `user` answers for: the need's owner, or the provider (a unit, or a committee's secretary)."""
+    scope = scoping.scope_of(user)
+    need = proposal.need
+    if need.owner_unit_id and need.owner_unit_id in scope.liaison_unit_ids:
+        return "need"
+    provider_unit = proposal.provider_unit_id
+    if provider_unit and provider_unit in scope.liaison_unit_ids:
+        return "provider"
+    manages = scoping.committees_to_manage(user)
+    if need.owner_committee_id and manages.filter(pk=need.owner_committee_id).exists():
+        return "need"
+    if (
+        proposal.resource_id
+        and proposal.resource.owner_committee_id
+        and manages.filter(pk=proposal.resource.owner_committee_id).exists()
+    ):
+        return "provider"
+    raise PermissionDenied
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    locked = (
+        Proposal.objects.select_for_update()
+        .select_related("need", "resource", "committee")
+        .get(pk=proposal.pk)
+    )
+    if locked.status not in Proposal.OPEN_STATUSES:
+        raise InvalidTransition(
+            _("This topic is already closed (%(status)s).") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def answer(proposal: Proposal, *, by, accept: bool, reason: str = "") -> Proposal:
+    """One side accepts or declines. A decline (with a reason) ends the topic; its quantity is free again and the
+    pair is penalised in later runs."""
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": _("Say why your unit declines.")})
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        side = _side_of(by, proposal)
+        field = "need_side" if side == "need" else "provider_side"
+        setattr(proposal, field, Answer.ACCEPTED if accept else Answer.DECLINED)
+        if not accept:
+            proposal.status = Proposal.Status.DECLINED
+            proposal.reason = reason.strip()
+            proposal.decided_at = timezone.now()
+        elif (
+            proposal.need_side == proposal.provider_side == Answer.ACCEPTED
+            and proposal.status == Proposal.Status.PROPOSED
+        ):
+            proposal.status = Proposal.Status.ACCEPTED
+        proposal.save(update_fields=[field, "status", "reason", "decided_at"])
+        _confirm_when_ready(proposal)
+    return proposal
+
+
+def _require_secretary(user, committee) -> None:
+    if not scoping.committees_to_manage(user).filter(pk=committee.pk).exists():
+        raise PermissionDenied
+
+
+def decide(proposal: Proposal, *, by, approve: bool, reason: str = "") -> Proposal:
+    """The secretary's decision, where the rules let the secretary decide alone."""
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        _require_secretary(by, proposal.committee)
+        if rules_of(proposal.committee).approval != RulesOfProcedure.Approval.SECRETARY:
+            raise InvalidTransition(
+                _("By this committee's rules of procedure, topics are not approved by the secretary alone.")
+            )
+        _apply_decision(proposal, Decision.APPROVED if approve else Decision.REJECTED, reason)
+    return proposal
+
+
+def _apply_decision(proposal: Proposal, decision: str, reason: str = "") -> None:
+    if decision == Decision.REJECTED and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason the topic is not adopted.")})
+    proposal.committee_decision = decision
+    if decision == Decision.APPROVED:
+        proposal.status = (
+            Proposal.Status.APPROVED if proposal.status == Proposal.Status.PROPOSED else proposal.status
+        )
+    elif decision == Decision.REJECTED:
+        proposal.status = Proposal.Status.REJECTED
+        proposal.reason = reason.strip()
+        proposal.decided_at = timezone.now()
+    elif decision == Decision.DEFERRED:
+        proposal.reason = reason.strip()
+    proposal.save(update_fields=["committee_decision", "status", "reason", "decided_at"])
+    _confirm_when_ready(proposal)
+
+
+def _confirm_when_ready(proposal: Proposal) -> None:
+    if (
+        proposal.need_side == Answer.ACCEPTED
+        and proposal.provider_side == Answer.ACCEPTED
+        and proposal.committee_decision == Decision.APPROVED
+        and proposal.status in Proposal.OPEN_STATUSES
+    ):
+        confirm.confirm(proposal.pk)
+
+
+# --- Online deliberation -------------------------------------------------------------------------------------------
+
+
+def can_vote(user, committee) -> bool:
+    return (
+        Seat.objects.current()
+        .filter(user=user, committee=committee, role__in=notifications.VOTING_ROLES)
+        .exists()
+    )
+
+
+def comment(proposal: Proposal, *, by, text: str) -> Comment:
+    if not text.strip():
+        raise ValidationError({"text": _("Write the comment.")})
+    if not (
+        can_vote(by, proposal.committee)
+        or scoping.committees_to_manage(by).filter(pk=proposal.committee_id).exists()
+    ):
+        raise PermissionDenied
+    return Comment.objects.create(proposal=proposal, user=by, text=text.strip())
+
+
+def vote(proposal: Proposal, *, by, choice: str) -> Proposal:
+    """A seat holder's vote; once the quorum is reached the majority decides the topic."""
+    if choice not in Vote.Choice.values:
+        raise ValidationError({"choice": _("Choose for, against or abstain.")})
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if not can_vote(by, proposal.committee):
+            raise PermissionDenied
+        rules = rules_of(proposal.committee)
+        if rules.approval != RulesOfProcedure.Approval.VOTE:
+            raise InvalidTransition(_("This committee does not decide topics by an online vote."))
+        if proposal.committee_decision != Decision.PENDING:
+            raise InvalidTransition(_("The committee has already decided this topic."))
+        try:
+            with transaction.atomic():
+                Vote.objects.create(proposal=proposal, user=by, choice=choice)
+        except IntegrityError as error:
+            raise ValidationError(_("You have already voted on this topic.")) from error
+        tally = vote_tally(proposal)
+        if tally["quorum_reached"]:
+            decision = Decision.APPROVED if tally["majority_for"] else Decision.REJECTED
+            reason = "" if tally["majority_for"] else _("Rejected by the online vote.")
+            _apply_decision(proposal, decision, reason)
+    return proposal
+
+
+def vote_tally(proposal: Proposal) -> dict:
+    rules = rules_of(proposal.committee)
+    seats = len(notifications.voters_of(proposal.committee_id))
+    choices = list(proposal.votes.values_list("choice", flat=True))
+    cast, votes_for = len(choices), choices.count(Vote.Choice.FOR)
+    return {
+        "seats": seats,
+        "cast": cast,
+        "for": votes_for,
+        "against": choices.count(Vote.Choice.AGAINST),
+        "abstain": choices.count(Vote.Choice.ABSTAIN),
+        "quorum_reached": seats > 0 and cast * 100 >= rules.quorum_percent * seats,
+        "majority_for": cast > 0 and votes_for * 100 > rules.majority_percent * cast,
+    }
+
+
+# --- Meetings ----------------------------------------------------------------------------------------------------
+
+
+def record_meeting_decision(item: AgendaItem, *, by, decision: str, note: str = "") -> AgendaItem:
+    """A meeting's decision on a topic of its agenda: approve, reject (with a reason) or postpone."""
+    if decision not in (Decision.APPROVED, Decision.REJECTED, Decision.DEFERRED):
+        raise ValidationError({"decision": _("Choose approve, reject or postpone.")})
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().select_related("meeting__committee").get(pk=item.pk)
+        _require_secretary(by, item.meeting.committee)
+        proposal = _locked(item.proposal)
+        if proposal.committee_id != item.meeting.committee_id:
+            raise PermissionDenied
+        item.decision, item.note = decision, note.strip()
+        item.save(update_fields=["decision", "note"])
+        _apply_decision(proposal, decision, note)
+    return item
+
+
+def notify_attendees(meeting: Meeting) -> int:
+    return notifications.notify(
+        meeting.attendees.all(),
+        _("Meeting “%(title)s” on %(date)s at %(place)s.")
+        % {"title": meeting.title, "date": meeting.held_on.isoformat(), "place": meeting.place or "—"},
+    )
+
+
+# --- Scheduled: topics undecided past their date expire ----------------------------------------------------------
+
+
+def expire_undecided(now=None) -> int:
+    """Open topics past their decide-by date expire; their quantity is free for the next run. Idempotent."""
+    now = now or timezone.now()
+    return Proposal.objects.filter(status__in=Proposal.OPEN_STATUSES, expires_at__lt=now).update(
+        status=Proposal.Status.EXPIRED, decided_at=now
+    )
