@@ -42,9 +42,8 @@ class Scope:
     read_codes: tuple[str, ...] = ()  # committees whose subtree the user reads (secretary, overseer)
     seat_committee_ids: frozenset[int] = frozenset()  # committees the user sits on in any role
     liaison_unit_ids: frozenset[int] = frozenset()  # units the user acts for
-    voting_committee_ids: frozenset[int] = (
-        frozenset()
-    )  # committees where the user is chair, vice chair or member
+    # committees where the user is chair, vice chair or member
+    voting_committee_ids: frozenset[int] = frozenset()
 
     @property
     def uses_admin(self) -> bool:
@@ -83,6 +82,7 @@ def scope_of(user) -> Scope:
             liaison_unit_ids=frozenset(
                 uid for role, _cid, _code, uid in seats if role == Seat.Role.LIAISON and uid
             ),
+            voting_committee_ids=frozenset(cid for role, cid, _code, _uid in seats if role in VOTING_ROLES),
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope
