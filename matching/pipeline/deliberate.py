@@ -75,7 +75,7 @@ def _side_of(user, proposal: Proposal) -> str:
 
 def _locked(proposal: Proposal) -> Proposal:
     locked = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))  # not the joined rows: resource may be an outer join
         .select_related("need", "resource", "committee")
         .get(pk=proposal.pk)
     )
@@ -228,7 +228,11 @@ def record_meeting_decision(item: AgendaItem, *, by, decision: str, note: str = 
     if decision not in (Decision.APPROVED, Decision.REJECTED, Decision.DEFERRED):
         raise ValidationError({"decision": _("Choose approve, reject or postpone.")})
     with transaction.atomic():
-        item = AgendaItem.objects.select_for_update().select_related("meeting__committee").get(pk=item.pk)
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("meeting__committee")
+            .get(pk=item.pk)
+        )
         _require_secretary(by, item.meeting.committee)
         proposal = _locked(item.proposal)
         if proposal.committee_id != item.meeting.committee_id:

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
+from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -173,23 +173,6 @@ def claims_to_proposals(run: MatchingRun, claims: QuerySet[Claim], needs: Side) 
     return proposals
 
 
-COPY_COLUMNS = (
-    "run_id",
-    "source",
-    "claim_id",
-    "need_id",
-    "resource_id",
-    "provider_unit_id",
-    "committee_id",
-    "quantity",
-    "score",
-    "score_parts",
-    "explanation",
-    "status",
-    "created_at",
-)
-
-
 def write(proposals: list[Proposal], claims: QuerySet[Claim]) -> int:
     if connection.vendor == "postgresql" and len(proposals) > BATCH:
         _copy(proposals)
@@ -202,29 +185,22 @@ def write(proposals: list[Proposal], claims: QuerySet[Claim]) -> int:
 
 
 def _copy(proposals: list[Proposal]) -> None:
-    """PostgreSQL COPY: ten times faster than bulk_create for a city run's 100,000+ proposals; same constraints."""
+    """PostgreSQL COPY: ten times faster than bulk_create for a city run's 100,000+ proposals; same constraints.
+    The columns follow the model, so a new field cannot be forgotten here."""
     now = timezone.now()
-    table = Proposal._meta.db_table
+    fields = [f for f in Proposal._meta.concrete_fields if not f.primary_key]
+
+    def value(proposal: Proposal, field):
+        if field.name == "created_at":
+            return now
+        raw = getattr(proposal, field.attname)
+        return json.dumps(raw, ensure_ascii=False) if isinstance(field, models.JSONField) else raw
+
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
-            for p in proposals:
-                copy.write_row(
-                    (
-                        p.run_id,
-                        p.source,
-                        p.claim_id,
-                        p.need_id,
-                        p.resource_id,
-                        p.provider_unit_id,
-                        p.committee_id,
-                        p.quantity,
-                        p.score,
-                        json.dumps(p.score_parts),
-                        json.dumps(p.explanation, ensure_ascii=False),
-                        p.status,
-                        now,
-                    )
-                )
+        with cursor.cursor.copy(f"COPY {Proposal._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for proposal in proposals:
+                copy.write_row(tuple(value(proposal, field) for field in fields))
 
 
 def live_claims(scope_code: str) -> QuerySet[Claim]:
