@@ -129,3 +129,77 @@ DEMO_PEOPLE = [
     ("liaison_hospital", "吴芳", [("110101005", "liaison", "北京市东城区第一人民医院", "党建联络员")]),
     ("liaison_tianqiao", "郑磊", [("110102014", "liaison", "北京天桥艺术中心", "党建联络员")]),
 ]
+
+# Published needs and resources of Beixinqiao units, so that matching has something to pair in the demo:
+# (unit name, community index or None for the street, category code, title, description, quantity, measure)
+DEMO_NEEDS = [
+    (
+        "北京市东城区府学胡同小学",
+        0,
+        "education",
+        "课后托管志愿者",
+        "放学后为双职工家庭学生提供课后托管和作业辅导",
+        6,
+        "people",
+    ),
+    (
+        "北新桥养老照料中心",
+        1,
+        "health",
+        "老年人健康义诊",
+        "为社区60岁以上老人提供血压血糖检测和用药咨询",
+        4,
+        "sessions",
+    ),
+    ("北新桥社会工作服务中心", 2, "care", "独居老人助餐", "为独居老人每日配送午餐", 20, "people"),
+    (
+        "北京海运仓物业服务有限公司",
+        5,
+        "environment",
+        "胡同厕所修缮",
+        "海运仓胡同两座公厕需要修缮",
+        2,
+        "items",
+    ),
+    ("东城区北新桥志愿者协会", None, "safety", "防汛应急物资", "汛期需要沙袋、雨衣等应急物资", 50, "items"),
+]
+DEMO_RESOURCES = [
+    (
+        "北京市东城区第一人民医院",
+        None,
+        "health",
+        "医院志愿者健康义诊",
+        "医护志愿者每月到社区义诊，测血压血糖",
+        6,
+        "sessions",
+    ),
+    ("北京东直门医院", None, "health", "中医理疗进社区", "中医专家社区坐诊和理疗", 4, "sessions"),
+    (
+        "北京市第一七一中学",
+        3,
+        "education",
+        "学生志愿者课后辅导",
+        "高中生志愿者为小学生辅导作业",
+        10,
+        "people",
+    ),
+    (
+        "北京首都旅游集团簋街餐饮公司",
+        2,
+        "care",
+        "社区食堂助餐配送",
+        "食堂为老人配送午餐，每日20份",
+        20,
+        "people",
+    ),
+    (
+        "北京新太仓建筑修缮有限公司",
+        None,
+        "environment",
+        "房屋修缮施工队",
+        "可承接胡同公厕、院落修缮",
+        3,
+        "items",
+    ),
+    ("中国红十字会总会", None, "safety", "应急救援物资", "雨衣、沙袋、急救包等应急物资", 100, "items"),
+]

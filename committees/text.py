@@ -3,10 +3,13 @@
 No Django here, so that the matcher's scoring (which imports no Django) can use it too.
 """
 
+import logging
 import re
 import unicodedata
 
 import jieba
+
+jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at DEBUG to stderr otherwise
 
 # Function words and the verbs every need or offer uses ("需要", "提供"): they would make unrelated texts look
 # alike. Short on purpose; IDF already discounts words that are merely common.

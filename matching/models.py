@@ -299,7 +299,7 @@ class Meeting(models.Model):
     committee = models.ForeignKey(
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings"
     )
-    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.PLENARY)
+    kind = models.CharField(_("meeting kind"), max_length=15, choices=Kind.choices, default=Kind.PLENARY)
     title = models.CharField(_("title"), max_length=150)
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=150, blank=True)

@@ -46,6 +46,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://..."))
 
 
+@pytest.fixture(autouse=True)
+def _default_categories(request):
+    """Transactional tests flush the database, seeded categories included: put them back for every test."""
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        return
+    request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else "transactional_db")
+    from committees.categories import ensure_defaults
+    from committees.models import Category
+
+    ensure_defaults(Category)
+
+
 @pytest.fixture
 def secretary_of(db):
     def make(committee, **kwargs):

@@ -14,7 +14,7 @@ from django.db.models import Sum
 from committees.models import Allocation, Need, Resource
 from matching.models import MatchingRun, Proposal
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES, ATTEMPTS, RESOURCES, LEFT_EACH = 8, 1000, 10, 5
 

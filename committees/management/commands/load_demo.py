@@ -6,8 +6,19 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from committees import demo_data
-from committees.models import Committee, Level, Membership, MemberUnit, Seat, User
+from committees import demo_data, services
+from committees.models import (
+    Category,
+    Committee,
+    Level,
+    Membership,
+    MemberUnit,
+    Need,
+    Reach,
+    Resource,
+    Seat,
+    User,
+)
 from committees.validators import make_credit_code
 
 
@@ -22,7 +33,8 @@ class Command(BaseCommand):
             committees = self.load_committees()
             units = self.load_units(committees)
             self.load_people(committees, units)
-            self.load_admin()
+            admin = self.load_admin()
+            self.load_lists(committees, units, admin)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Committee.objects.count()} committees, {MemberUnit.objects.count()} member units, "
@@ -122,11 +134,40 @@ class Command(BaseCommand):
                     defaults={"unit": units.get(unit_name) if unit_name else None, "position": position},
                 )
 
-    def load_admin(self) -> None:
+    def load_admin(self) -> User:
         admin = self.demo_user("admin", "系统管理员")
         if not admin.is_superuser:
             admin.is_superuser = admin.is_staff = True
             admin.save(update_fields=["is_superuser", "is_staff"])
+        return admin
+
+    def load_lists(self, committees, units, admin) -> None:
+        """Published needs and resources of Beixinqiao units (through the services, with their history)."""
+        street = demo_data.BEIXINQIAO
+        for model, rows in ((Need, demo_data.DEMO_NEEDS), (Resource, demo_data.DEMO_RESOURCES)):
+            for unit_name, community, category, title, description, quantity, measure in rows:
+                unit = units[unit_name]
+                committee = (
+                    committees[street] if community is None else committees[f"{street}{community + 1:03d}"]
+                )
+                if model.objects.filter(owner_unit=unit, title=title).exists():
+                    continue
+                Membership.objects.get_or_create(unit=unit, committee=committee, until=None)
+                record = services.create_record(
+                    model,
+                    by=admin,
+                    owner_unit=unit,
+                    committee=committee,
+                    category=Category.objects.get(code=category),
+                    title=title,
+                    description=description,
+                    quantity=quantity,
+                    measure=measure,
+                    contact_name=unit.contact_name,
+                    contact_phone=unit.contact_phone,
+                    reach=Reach.STREET,
+                )
+                services.publish_record(record, by=admin)
 
     def demo_user(self, username: str, name: str) -> User:
         user, created = User.objects.get_or_create(username=username, defaults={"name": name})
