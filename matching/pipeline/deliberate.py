@@ -49,6 +49,21 @@ def notify_new_topics(run_id: int) -> int:
             _("%(count)d new proposed pairing(s) wait for your unit's answer.") % {"count": count},
             reverse("home"),
         )
+    # Where the members vote online, they must act too.
+    voting = (
+        RulesOfProcedure.objects.filter(
+            approval=RulesOfProcedure.Approval.VOTE,
+            committee__proposals__run_id=run_id,
+        )
+        .values_list("committee_id", flat=True)
+        .distinct()
+    )
+    for committee_id in voting:
+        told += notifications.notify(
+            notifications.voters_of(committee_id),
+            _("New topics are open for your vote."),
+            reverse("topics"),
+        )
     return told
 
 

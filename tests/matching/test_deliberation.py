@@ -285,3 +285,16 @@ def test_a_seat_holder_comments_and_votes_on_the_topic_page(client, topic, area)
 def test_an_outsider_cannot_open_the_topic_page(client, topic, area):
     client.force_login(SeatFactory(committee=area["jianguomen"], role=Seat.Role.MEMBER).user)
     assert client.get(reverse("topic", args=[topic["proposal"].pk])).status_code == 404
+
+
+def test_where_members_vote_online_they_are_told_of_new_topics(
+    area, publish, django_capture_on_commit_callbacks
+):
+    RulesOfProcedure.objects.create(committee=area["beixinqiao"], approval="vote")
+    member = SeatFactory(committee=area["beixinqiao"], role=Seat.Role.MEMBER).user
+    publish(Need, area["minan"], title="助餐")
+    publish(Resource, area["jiudaowan"], title="助餐")
+    run = MatchingRun.objects.create(committee=area["beixinqiao"], scope_code="110101005")
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.execute(run.pk)
+    assert Notification.objects.filter(user=member, url=reverse("topics")).count() == 1

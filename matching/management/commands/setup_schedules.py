@@ -11,6 +11,8 @@ DEFAULT_SCHEDULES = [
     ("需求逐级上报（超出认领期无人承接）", "matching.tasks.escalate_needs", "30", "1"),
     ("每晚按区自动匹配", "matching.tasks.start_nightly_runs", "0", "2"),
     ("恢复中断的匹配任务", "matching.tasks.recover_stalled_runs", "*/5", "*"),
+    ("逾期未决议题过期", "matching.tasks.expire_undecided_topics", "20", "0"),
+    ("全体会议次数检查与提醒", "matching.tasks.check_meeting_compliance", "0", "10"),
 ]
 
 
