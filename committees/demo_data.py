@@ -128,6 +128,7 @@ DEMO_PEOPLE = [
     ("liaison_petro", "孙浩", [("110101005", "liaison", "中国石油天然气集团有限公司", "党建联络员")]),
     ("liaison_hospital", "吴芳", [("110101005", "liaison", "北京市东城区第一人民医院", "党建联络员")]),
     ("liaison_tianqiao", "郑磊", [("110102014", "liaison", "北京天桥艺术中心", "党建联络员")]),
+    ("liaison_eldercare", "钱秀兰", [("110101005", "liaison", "北新桥养老照料中心", "党建联络员")]),
 ]
 
 # Published needs and resources of Beixinqiao units, so that matching has something to pair in the demo:

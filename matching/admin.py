@@ -14,6 +14,7 @@ from committees import scoping as registry_scoping
 from committees.admin import InScopeCommitteeFilter, ScopedAdmin, ScopedInline
 from committees.admin_site import admin_site
 from committees.models import Committee
+from committees.models.lists import InvalidTransition
 
 from . import compliance, explain, runs, scoping
 from .models import AgendaItem, Decision, MatchingRun, Meeting, Proposal, RulesOfProcedure
@@ -194,7 +195,28 @@ def reject_topics(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, approve=False)
 
 
-ProposalAdmin.actions = [approve_topics, reject_topics]
+def _record_acceptance(request, queryset, side: str):
+    done = 0
+    for proposal in queryset & scoping.proposals_for(request.user):
+        try:
+            deliberate.answer(proposal, by=request.user, accept=True, side=side)
+            done += 1
+        except (ValidationError, PermissionDenied, InvalidTransition) as error:
+            messages.warning(request, f"{proposal}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+    messages.success(request, _("%(count)d answers recorded.") % {"count": done})
+
+
+@admin.action(description=_("Record the need side's acceptance (on its behalf)"))
+def accept_for_need_side(modeladmin, request, queryset):
+    _record_acceptance(request, queryset, "need")
+
+
+@admin.action(description=_("Record the provider side's acceptance (on its behalf)"))
+def accept_for_provider_side(modeladmin, request, queryset):
+    _record_acceptance(request, queryset, "provider")
+
+
+ProposalAdmin.actions = [approve_topics, reject_topics, accept_for_need_side, accept_for_provider_side]
 ProposalAdmin.list_display = [
     "need",
     "provider",

@@ -67,25 +67,41 @@ def notify_new_topics(run_id: int) -> int:
     return told
 
 
-def _side_of(user, proposal: Proposal) -> str:
-    """Which side `user` answers for: the need's owner, or the provider (a unit, or a committee's secretary)."""
+def _sides_of(user, proposal: Proposal) -> set[str]:
+    """The sides `user` may answer for: a unit's liaison its own unit's side; a secretary who manages the owner
+    (a unit in the subtree, or the committee itself) that side too, on the owner's behalf (after a call, say)."""
     scope = scoping.scope_of(user)
-    need = proposal.need
-    if need.owner_unit_id and need.owner_unit_id in scope.liaison_unit_ids:
-        return "need"
-    provider_unit = proposal.provider_unit_id
-    if provider_unit and provider_unit in scope.liaison_unit_ids:
-        return "provider"
-    manages = scoping.committees_to_manage(user)
-    if need.owner_committee_id and manages.filter(pk=need.owner_committee_id).exists():
-        return "need"
-    if (
-        proposal.resource_id
-        and proposal.resource.owner_committee_id
-        and manages.filter(pk=proposal.resource.owner_committee_id).exists()
-    ):
-        return "provider"
-    raise PermissionDenied
+    need, resource = proposal.need, proposal.resource
+    sides = set()
+    if need.owner_unit_id in scope.liaison_unit_ids:
+        sides.add("need")
+    if proposal.provider_unit_id and proposal.provider_unit_id in scope.liaison_unit_ids:
+        sides.add("provider")
+    if scope.manages_anything:
+        units = scoping.units_to_manage(user)
+        committees = scoping.committees_to_manage(user)
+        if (need.owner_unit_id and units.filter(pk=need.owner_unit_id).exists()) or (
+            need.owner_committee_id and committees.filter(pk=need.owner_committee_id).exists()
+        ):
+            sides.add("need")
+        if (proposal.provider_unit_id and units.filter(pk=proposal.provider_unit_id).exists()) or (
+            resource is not None
+            and resource.owner_committee_id
+            and committees.filter(pk=resource.owner_committee_id).exists()
+        ):
+            sides.add("provider")
+    return sides
+
+
+def _side_of(user, proposal: Proposal, side: str | None) -> str:
+    sides = _sides_of(user, proposal)
+    if side is not None:
+        if side not in sides:
+            raise PermissionDenied
+        return side
+    if len(sides) != 1:  # none, or a secretary who must say which side they record
+        raise PermissionDenied
+    return sides.pop()
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -101,14 +117,14 @@ def _locked(proposal: Proposal) -> Proposal:
     return locked
 
 
-def answer(proposal: Proposal, *, by, accept: bool, reason: str = "") -> Proposal:
-    """One side accepts or declines. A decline (with a reason) ends the topic; its quantity is free again and the
-    pair is penalised in later runs."""
+def answer(proposal: Proposal, *, by, accept: bool, reason: str = "", side: str | None = None) -> Proposal:
+    """One side ("need" or "provider") accepts or declines. A decline (with a reason) ends the topic; its quantity
+    is free again and the pair is penalised in later runs."""
     if not accept and not reason.strip():
         raise ValidationError({"reason": _("Say why your unit declines.")})
     with transaction.atomic():
         proposal = _locked(proposal)
-        side = _side_of(by, proposal)
+        side = _side_of(by, proposal, side)
         field = "need_side" if side == "need" else "provider_side"
         setattr(proposal, field, Answer.ACCEPTED if accept else Answer.DECLINED)
         if not accept:

@@ -298,3 +298,17 @@ def test_where_members_vote_online_they_are_told_of_new_topics(
     with django_capture_on_commit_callbacks(execute=True):
         runs.execute(run.pk)
     assert Notification.objects.filter(user=member, url=reverse("topics")).count() == 1
+
+
+def test_a_secretary_records_an_answer_on_a_units_behalf_naming_the_side(topic, area, secretary_of):
+    secretary = secretary_of(area["beixinqiao"])
+    with pytest.raises(PermissionDenied):
+        deliberate.answer(topic["proposal"], by=secretary, accept=True)  # which side? both are in the subtree
+    deliberate.answer(topic["proposal"], by=secretary, accept=True, side="need")
+    assert Proposal.objects.get().need_side == "accepted"
+
+
+def test_another_streets_secretary_cannot_answer_for_either_side(topic, area, secretary_of):
+    with pytest.raises(PermissionDenied):
+        deliberate.answer(topic["proposal"], by=secretary_of(area["jianguomen"]), accept=True, side="need")
+    assert Proposal.objects.get().need_side == "pending"
