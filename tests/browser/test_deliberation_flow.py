@@ -7,6 +7,7 @@ from django.utils import timezone
 from committees import services
 from committees.models import Category, Need, Resource
 from matching.models import Meeting, Proposal, RulesOfProcedure
+from tests.browser.helpers import log_in
 from tests.factories import (
     CommunityFactory,
     DistrictFactory,
@@ -18,7 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-1234"
 
 
 @pytest.fixture
@@ -61,13 +61,6 @@ def world():
         )
         services.publish_record(record, by=secretary)
     return {"street": street}
-
-
-def log_in(page, base, username, path="/accounts/login/"):
-    page.goto(base + path)
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit], #login-form input[type=submit]")
 
 
 def test_from_matching_to_a_project_through_a_meeting_decision(browser, live_server, world, shot):

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from committees import services
 from committees.models import Category, Claim, CollectionRequest, Need, Resource
+from tests.browser.helpers import log_in
 from tests.factories import (
     CommunityFactory,
     DistrictFactory,
@@ -19,7 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-1234"
 
 
 @pytest.fixture
@@ -58,13 +58,6 @@ def world():
         by=pharmacy_liaison,
     )
     return {"community": community, "school": school, "round": round_, "others_need": others_need}
-
-
-def log_in(page, base, username, path="/accounts/login/"):
-    page.goto(base + path)
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit], #login-form input[type=submit]")
 
 
 def test_a_liaison_publishes_answers_claims_and_the_secretary_sees_it(page, live_server, world, shot):
