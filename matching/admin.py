@@ -76,6 +76,23 @@ class MatchingRunAdmin(ScopedAdmin):
             kwargs["help_text"] = _("Matching runs over this committee and every committee below it.")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    @admin.display(description=_("stage timings (s)"))
+    def stage_timings(self, run):
+        names = {"collect": _("collect"), "propose": _("propose"), "write": _("write")}
+        return " · ".join(f"{names.get(k, k)} {v:.2f}" for k, v in run.timings.items()) or "—"
+
+    @admin.display(description=_("counts"))
+    def figures(self, run):
+        names = {
+            "needs": _("needs"),
+            "resources": _("resources"),
+            "candidates": _("candidates"),
+            "claims": _("claims"),
+            "proposals": _("proposals"),
+            "shards": _("district shards"),
+        }
+        return " · ".join(f"{names[k]} {v}" for k, v in run.counts.items() if k in names) or "—"
+
     @admin.display(description=_("needs"))
     def needs(self, run):
         return run.counts.get("needs", "—")
@@ -143,6 +160,7 @@ class ProposalAdmin(ScopedAdmin):
         "source",
         "claim",
         "need",
+        "need_owner",
         "resource",
         "provider_unit",
         "committee",
@@ -157,9 +175,13 @@ class ProposalAdmin(ScopedAdmin):
     def has_add_permission(self, request, *args) -> bool:
         return False
 
-    @admin.display(description=_("provider"))
+    @admin.display(description=_("resource or taking unit"))
     def provider(self, proposal):
         return proposal.resource or proposal.provider_unit
+
+    @admin.display(description=_("need owner"))
+    def need_owner(self, proposal):
+        return proposal.need.owner
 
     @admin.display(description=_("reasons"))
     def reasons(self, proposal):
@@ -173,14 +195,20 @@ def _decide(modeladmin, request, queryset, approve: bool):
     done = 0
     for proposal in queryset & scoping.proposals_for(request.user):
         try:
-            deliberate.decide(
+            decided = deliberate.decide(
                 proposal,
                 by=request.user,
                 approve=approve,
                 reason="" if approve else str(_("Not adopted by the secretary.")),
             )
             done += 1
-        except (ValidationError, PermissionDenied) as error:
+            if approve and decided.status != Proposal.Status.CONFIRMED:
+                messages.info(
+                    request,
+                    _("%(topic)s: approved; the project is formed once both sides have accepted.")
+                    % {"topic": decided},
+                )
+        except (ValidationError, PermissionDenied, InvalidTransition) as error:
             messages.warning(request, f"{proposal}: {' '.join(getattr(error, 'messages', [str(error)]))}")
     messages.success(request, _("%(count)d topics decided.") % {"count": done})
 
@@ -386,6 +414,8 @@ def compliance_panel(request):
         )
         for committee in behind[:20]
     ]
+    if len(rows) == 20 and (more := behind.count() - 20):
+        rows.append((_("… and %(count)d more committees") % {"count": more}, None))
     return {
         "title": _("Meeting compliance"),
         "rows": rows,

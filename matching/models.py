@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Claim, Committee, MemberUnit, Need, Project, Resource
@@ -68,7 +69,11 @@ class MatchingRun(models.Model):
 
     def __str__(self) -> str:
         scope = self.committee.name if self.committee_id else _("Whole city")
-        return f"{scope} · {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else str(scope)
+        return (
+            f"{scope} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+            if self.created_at
+            else str(scope)
+        )
 
     @property
     def is_active(self) -> bool:

@@ -37,8 +37,19 @@ def home(request):
     )
     for proposal in proposals:
         proposal.reasons = explain.reasons(proposal)
+        pending = {"need": proposal.need_side, "provider": proposal.provider_side}
+        proposal.awaits_me = any(
+            pending[side] == "pending" for side in deliberate.sides_of(request.user, proposal)
+        )
     return render(
-        request, "committees/home.html", {**selectors.dashboard(request.user), "proposals": proposals}
+        request,
+        "committees/home.html",
+        {
+            **selectors.dashboard(request.user),
+            "proposals": proposals,
+            "notifications": list(Notification.objects.filter(user=request.user, read_at__isnull=True)[:10]),
+            "topics_to_vote": scoping.topics_to_vote(request.user).count(),
+        },
     )
 
 

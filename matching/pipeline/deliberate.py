@@ -67,7 +67,7 @@ def notify_new_topics(run_id: int) -> int:
     return told
 
 
-def _sides_of(user, proposal: Proposal) -> set[str]:
+def sides_of(user, proposal: Proposal) -> set[str]:
     """The sides `user` may answer for: a unit's liaison its own unit's side; a secretary who manages the owner
     (a unit in the subtree, or the committee itself) that side too, on the owner's behalf (after a call, say)."""
     scope = scoping.scope_of(user)
@@ -94,7 +94,7 @@ def _sides_of(user, proposal: Proposal) -> set[str]:
 
 
 def _side_of(user, proposal: Proposal, side: str | None) -> str:
-    sides = _sides_of(user, proposal)
+    sides = sides_of(user, proposal)
     if side is not None:
         if side not in sides:
             raise PermissionDenied

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from committees import scoping
-from committees.models import Committee, Membership, MemberUnit, Need, Resource, Seat, User
+from committees.models import CollectionRound, Committee, Membership, MemberUnit, Need, Resource, Seat, User
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,4 @@ def test_the_demo_has_published_needs_and_resources_to_match():
     call_command("load_demo")
     assert Need.objects.filter(status="published").count() == 5
     assert Resource.objects.filter(status="published").count() == 6
+    assert CollectionRound.objects.get().requests.count() == 54

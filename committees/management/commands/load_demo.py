@@ -1,14 +1,17 @@
 """Load the demo registry: Beijing's 16 districts, six real streets with communities, the Beixinqiao committee
 with 54 member units and its seats, and demo people for every role. Running it twice changes nothing."""
 
+import datetime
 import random
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from committees import demo_data, services
 from committees.models import (
     Category,
+    CollectionRound,
     Committee,
     Level,
     Membership,
@@ -35,6 +38,7 @@ class Command(BaseCommand):
             self.load_people(committees, units)
             admin = self.load_admin()
             self.load_lists(committees, units, admin)
+            self.load_round(committees)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Committee.objects.count()} committees, {MemberUnit.objects.count()} member units, "
@@ -133,6 +137,21 @@ class Command(BaseCommand):
                     until=None,
                     defaults={"unit": units.get(unit_name) if unit_name else None, "position": position},
                 )
+
+    def load_round(self, committees) -> None:
+        """An open collection round of the Beixinqiao committee: every member unit's dashboard asks for an answer."""
+        street = committees[demo_data.BEIXINQIAO]
+        if CollectionRound.objects.filter(committee=street, title=demo_data.DEMO_ROUND).exists():
+            return
+        today = timezone.localdate()
+        services.open_collection_round(
+            committee=street,
+            by=User.objects.get(username="bxq_secretary"),
+            title=demo_data.DEMO_ROUND,
+            description="请各成员单位登记本单位可提供的服务资源和需要协调解决的需求。",
+            opens_on=today,
+            closes_on=today + datetime.timedelta(days=14),
+        )
 
     def load_admin(self) -> User:
         admin = self.demo_user("admin", "系统管理员")
