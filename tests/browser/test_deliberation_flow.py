@@ -80,7 +80,7 @@ def test_from_matching_to_a_project_through_a_meeting_decision(browser, live_ser
     for username in ("need_liaison", "provider_liaison"):
         phone = browser.new_context(viewport={"width": 414, "height": 896}, locale="zh-CN").new_page()
         log_in(phone, base, username)
-        phone.click("a:has-text('答复')")
+        phone.click("a.button:has-text('答复')")
         phone.check("input[name=accept][value=yes]")
         phone.click("button:has-text('提交答复')")
         phone.wait_for_selector("text=您的答复已记录")
