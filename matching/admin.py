@@ -147,47 +147,6 @@ start_matching_action.short_description = _("Match now")
 admin_site._registry[Committee].actions = [*admin_site._registry[Committee].actions, start_matching_action]
 
 
-@admin.register(Proposal, site=admin_site)
-class ProposalAdmin(ScopedAdmin):
-    view_scope = staticmethod(scoping.proposals_for)
-    change_scope = staticmethod(lambda user: Proposal.objects.none())  # decided through deliberation
-    list_display = ["need", "provider", "quantity", "score", "source", "status", "committee", "created_at"]
-    list_filter = [InScopeCommitteeFilter, "status", "source"]
-    list_select_related = ["need", "resource", "provider_unit", "committee"]
-    search_fields = ["need__title", "resource__title", "provider_unit__name"]
-    readonly_fields = [
-        "run",
-        "source",
-        "claim",
-        "need",
-        "need_owner",
-        "resource",
-        "provider_unit",
-        "committee",
-        "quantity",
-        "score",
-        "reasons",
-        "status",
-        "created_at",
-    ]
-    fields = readonly_fields
-
-    def has_add_permission(self, request, *args) -> bool:
-        return False
-
-    @admin.display(description=_("resource or taking unit"))
-    def provider(self, proposal):
-        return proposal.resource or proposal.provider_unit
-
-    @admin.display(description=_("need owner"))
-    def need_owner(self, proposal):
-        return proposal.need.owner
-
-    @admin.display(description=_("reasons"))
-    def reasons(self, proposal):
-        return format_html_join("", "<li>{}</li>", ((reason,) for reason in explain.reasons(proposal)))
-
-
 # --- Deliberation: topics, meetings, rules of procedure -------------------------------------------------------
 
 
@@ -244,31 +203,71 @@ def accept_for_provider_side(modeladmin, request, queryset):
     _record_acceptance(request, queryset, "provider")
 
 
-ProposalAdmin.actions = [approve_topics, reject_topics, accept_for_need_side, accept_for_provider_side]
-ProposalAdmin.list_display = [
-    "need",
-    "provider",
-    "quantity",
-    "score",
-    "source",
-    "need_side",
-    "provider_side",
-    "committee_decision",
-    "status",
-    "committee",
-    "expires_at",
-]
-ProposalAdmin.list_filter = [InScopeCommitteeFilter, "status", "committee_decision", "source"]
-ProposalAdmin.readonly_fields = [
-    *ProposalAdmin.readonly_fields,
-    "need_side",
-    "provider_side",
-    "committee_decision",
-    "reason",
-    "expires_at",
-    "project",
-]
-ProposalAdmin.fields = ProposalAdmin.readonly_fields
+@admin.register(Proposal, site=admin_site)
+class ProposalAdmin(ScopedAdmin):
+    """Topics (议题): both sides' answers, the committee's decision; changed only through the actions."""
+
+    view_scope = staticmethod(scoping.proposals_for)
+    change_scope = staticmethod(lambda user: Proposal.objects.none())  # decided through deliberation
+    list_display = [
+        "need",
+        "need_owner",
+        "provider",
+        "quantity",
+        "score",
+        "need_side",
+        "provider_side",
+        "committee_decision",
+        "status",
+        "expires_at",
+    ]
+    list_filter = [InScopeCommitteeFilter, "status", "committee_decision", "source"]
+    list_select_related = [
+        "need__owner_unit",
+        "need__owner_committee",
+        "resource",
+        "provider_unit",
+        "committee",
+    ]
+    search_fields = ["need__title", "resource__title", "provider_unit__name"]
+    actions = [approve_topics, reject_topics, accept_for_need_side, accept_for_provider_side]
+    readonly_fields = [
+        "run",
+        "source",
+        "claim",
+        "need",
+        "need_owner",
+        "resource",
+        "provider_unit",
+        "committee",
+        "quantity",
+        "score",
+        "reasons",
+        "need_side",
+        "provider_side",
+        "committee_decision",
+        "reason",
+        "status",
+        "expires_at",
+        "project",
+        "created_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    @admin.display(description=_("resource or taking unit"))
+    def provider(self, proposal):
+        return proposal.resource or proposal.provider_unit
+
+    @admin.display(description=_("need owner"))
+    def need_owner(self, proposal):
+        return proposal.need.owner
+
+    @admin.display(description=_("reasons"))
+    def reasons(self, proposal):
+        return format_html_join("", "<li>{}</li>", ((reason,) for reason in explain.reasons(proposal)))
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -203,6 +203,11 @@ def candidates(needs: Side, resources: Side, *, declined_pairs: set[tuple[int, i
             + scoring.WEIGHTS["distance"] * np.clip(1 - scoring.DISTANCE_STEP * steps, 0, 1)
             + scoring.WEIGHTS["quantity"] * quantity
         )
+        # Ties are common (same category, distance, quantity): a tiny deterministic jitter spreads each need's
+        # capped choice over different resources, instead of every need keeping the same first few.
+        pre_score = (
+            pre_score + 1e-6 * (((group[:, None] * 73856093) ^ (pool[None, :] * 19349663)) % 1009) / 1009
+        )
         pre_score = np.where(valid, pre_score, -1.0)
         if pool.size > limit:
             keep = np.argpartition(-pre_score, limit - 1, axis=1)[:, :limit]

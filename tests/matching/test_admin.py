@@ -66,3 +66,19 @@ def test_the_committee_list_offers_match_now(client, secretary, area, django_cap
             },
         )
     assert list(MatchingRun.objects.values_list("scope_code", flat=True)) == ["110101005"]
+
+
+@pytest.mark.parametrize("pairs", [2, 20])
+def test_the_proposal_list_keeps_a_bounded_query_count(
+    client, secretary, area, publish, pairs, django_assert_max_num_queries
+):
+    for i in range(pairs):
+        publish(Need, area["minan"], title=f"需要义诊{i}")
+        publish(Resource, area["jiudaowan"], title=f"提供义诊{i}")
+    from matching import runs
+
+    runs.execute(MatchingRun.objects.create(scope_code="110101005", committee=area["beixinqiao"]).pk)
+    assert Proposal.objects.count() == pairs
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("admin:matching_proposal_changelist")).content.decode()
+    assert "需要义诊0" in page
