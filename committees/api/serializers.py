@@ -1,0 +1,125 @@
+"""API representations of the registry and the lists; ids in a body are resolved only within the user's scope."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from committees import masking, scoping, services
+from committees.models import Category, Committee, MemberUnit, Need, Resource
+
+
+class CommitteeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Committee
+        fields = ["id", "level", "parent", "name", "area_code", "claim_window_days", "escalation_days"]
+
+
+class MemberUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MemberUnit
+        fields = ["id", "name", "credit_code", "kind", "party_org_name", "party_member_count", "address"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "name_en"]
+
+
+READ_FIELDS = [
+    "id",
+    "owner_unit",
+    "owner_committee",
+    "committee",
+    "category",
+    "title",
+    "description",
+    "quantity",
+    "measure",
+    "allocated_quantity",
+    "remaining_quantity",
+    "beneficiaries",
+    "contact_name",
+    "contact_phone",
+    "reach",
+    "status",
+    "status_reason",
+    "published_at",
+    "created_at",
+    "updated_at",
+]
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """Create and show a need or resource; contacts are masked unless the user may see them in full."""
+
+    remaining_quantity = serializers.IntegerField(read_only=True)
+    owner_unit = serializers.PrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.none(), required=False, allow_null=True
+    )
+    owner_committee = serializers.PrimaryKeyRelatedField(
+        queryset=Committee.objects.none(), required=False, allow_null=True
+    )
+    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            user = request.user
+            # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+            self.fields["owner_unit"].queryset = scoping.units_to_manage(user)
+            self.fields["owner_committee"].queryset = scoping.committees_to_manage(user)
+            self.fields["committee"].queryset = scoping.committees_for(user)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        full = self.context.get("full_view_ids")
+        if request is not None and (full is None or instance.pk not in full):
+            if full is not None or not masking.sees_in_full(request.user, instance):
+                for field in masking.PERSONAL_FIELDS:
+                    data[field] = masking.mask_value(field, data[field])
+        return data
+
+    def create(self, validated_data):
+        model = self.Meta.model
+        owner = {key: validated_data.pop(key, None) for key in ("owner_unit", "owner_committee")}
+        committee = validated_data.pop("committee")
+        try:
+            return services.create_record(
+                model, by=self.context["request"].user, committee=committee, **owner, **validated_data
+            )
+        except PermissionDenied as error:
+            raise serializers.ValidationError(
+                {"owner_unit": [_("You may not publish for this owner.")]}
+            ) from error
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+
+
+class NeedSerializer(RecordSerializer):
+    class Meta:
+        model = Need
+        fields = [*READ_FIELDS, "deadline", "urgency", "source"]
+        read_only_fields = [
+            "allocated_quantity",
+            "status",
+            "status_reason",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ResourceSerializer(RecordSerializer):
+    class Meta:
+        model = Resource
+        fields = [*READ_FIELDS, "kind", "available_from", "available_until", "booking"]
+        read_only_fields = NeedSerializer.Meta.read_only_fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)

@@ -1,0 +1,12 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("committees", views.CommitteeViewSet, basename="committee")
+router.register("member-units", views.MemberUnitViewSet, basename="member-unit")
+router.register("categories", views.CategoryViewSet, basename="category")
+router.register("needs", views.NeedViewSet, basename="need")
+router.register("resources", views.ResourceViewSet, basename="resource")
+
+urlpatterns = router.urls
