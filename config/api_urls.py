@@ -9,4 +9,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("committees.api.urls")),
+    path("", include("matching.api.urls")),
 ]

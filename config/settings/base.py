@@ -186,6 +186,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RecordStatusEnum": "committees.models.lists.ListRecord.Status",
+        "RunStatusEnum": "matching.models.MatchingRun.Status",
+        "ProposalStatusEnum": "matching.models.Proposal.Status",
+        "AnswerEnum": "matching.models.Answer",
+    },
 }
 
 # History rows record who changed what; the admin shows them per object.

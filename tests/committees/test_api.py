@@ -173,3 +173,9 @@ def test_the_schema_and_docs_are_served_without_a_cdn(client, two_streets, secre
     assert client.get("/api/v1/schema/").status_code == 200
     docs = client.get("/api/v1/docs/").content.decode()
     assert "cdn" not in docs.lower() and "swagger-ui" in docs
+
+
+def test_the_schema_generates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
