@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from committees import masking, scoping, services
-from committees.models import Category, Committee, MemberUnit, Need, Resource
+from committees.models import (
+    Category,
+    CollectionRound,
+    Committee,
+    Membership,
+    MemberUnit,
+    Need,
+    Project,
+    Resource,
+    Seat,
+)
 
 
 class CommitteeSerializer(serializers.ModelSerializer):
@@ -123,3 +133,29 @@ class ResourceSerializer(RecordSerializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["id", "unit", "committee", "role", "since", "until"]
+
+
+class SeatSerializer(serializers.ModelSerializer):
+    person = serializers.CharField(source="user.get_full_name", read_only=True)
+
+    class Meta:
+        model = Seat
+        fields = ["id", "committee", "person", "role", "unit", "position", "since", "until"]
+
+
+class CollectionRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CollectionRound
+        fields = ["id", "committee", "title", "description", "opens_on", "closes_on", "categories"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["id", "committee", "title", "lead_unit", "starts_on", "ends_on", "status"]

@@ -8,15 +8,19 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from committees import masking, scoping, services
-from committees.models import Category, Need, Resource
+from committees.models import Category, CollectionRound, Membership, Need, Project, Resource, Seat
 
 from .serializers import (
     CategorySerializer,
+    CollectionRoundSerializer,
     CommitteeSerializer,
+    MembershipSerializer,
     MemberUnitSerializer,
     NeedSerializer,
+    ProjectSerializer,
     ReasonSerializer,
     ResourceSerializer,
+    SeatSerializer,
 )
 
 
@@ -50,6 +54,54 @@ class MemberUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return scoping.units_for(self.request.user).order_by("name", "pk")
+
+
+class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+    """成员身份 Memberships of units on committees the user may see."""
+
+    serializer_class = MembershipSerializer
+    filterset_fields = ["committee", "unit", "role"]
+    queryset = Membership.objects.none()
+
+    def get_queryset(self):
+        return scoping.memberships_for(self.request.user).order_by("committee__area_code", "pk")
+
+
+class SeatViewSet(viewsets.ReadOnlyModelViewSet):
+    """委员席位 Seats on the committees the user may see."""
+
+    serializer_class = SeatSerializer
+    filterset_fields = ["committee", "role", "unit"]
+    queryset = Seat.objects.none()
+
+    def get_queryset(self):
+        return (
+            scoping.seats_for(self.request.user).select_related("user").order_by("committee__area_code", "pk")
+        )
+
+
+class CollectionRoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """征集活动 Collection rounds of the user's subtree, or those that asked the user's units."""
+
+    serializer_class = CollectionRoundSerializer
+    filterset_fields = ["committee"]
+    queryset = CollectionRound.objects.none()
+
+    def get_queryset(self):
+        return (
+            scoping.rounds_for(self.request.user).prefetch_related("categories").order_by("-opens_on", "-pk")
+        )
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """项目清单 Projects of the user's subtree, or those the user's units take part in."""
+
+    serializer_class = ProjectSerializer
+    filterset_fields = ["committee", "status", "lead_unit"]
+    queryset = Project.objects.none()
+
+    def get_queryset(self):
+        return scoping.projects_for(self.request.user).order_by("-starts_on", "-pk")
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
