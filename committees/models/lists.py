@@ -310,8 +310,11 @@ class Project(models.Model):
     starts_on = models.DateField(_("planned start"))
     ends_on = models.DateField(_("planned end"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    ACTIVE_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.CARRIED_OVER)
 
     history = HistoricalRecords()
 

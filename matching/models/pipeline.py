@@ -1,4 +1,4 @@
-"""The matching pipeline's records: runs (collect → propose) and the proposals they make."""
+"""The matching pipeline's records: runs (collect → propose), the proposals they make, and their deliberation."""
 
 from django.conf import settings
 from django.db import models
@@ -231,6 +231,13 @@ class RulesOfProcedure(models.Model):
     )
     decision_days = models.PositiveSmallIntegerField(
         _("days to decide"), default=30, help_text=_("A topic undecided after this many days expires.")
+    )
+    response_days = models.PositiveSmallIntegerField(
+        _("days to respond"),
+        default=7,
+        help_text=_(
+            "A need counts as answered in the response rate when a proposal or claim reaches it within this many days."
+        ),
     )
     text = models.TextField(_("rules of procedure"), blank=True)
 

@@ -1,0 +1,27 @@
+"""The pipeline's records (runs, proposals, deliberation) and what follows confirmation (progress, evaluation,
+figures, published results)."""
+
+from .outcomes import (  # noqa: F401
+    CarryOver,
+    CommitteeFigures,
+    Evaluation,
+    Indicator,
+    IndicatorScore,
+    IndicatorTree,
+    Milestone,
+    ProjectUpdate,
+    Publication,
+    UnitReputation,
+    validate_photo,
+)
+from .pipeline import (  # noqa: F401
+    AgendaItem,
+    Answer,
+    Comment,
+    Decision,
+    MatchingRun,
+    Meeting,
+    Proposal,
+    RulesOfProcedure,
+    Vote,
+)
