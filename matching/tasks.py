@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import compliance, runs
+from . import compliance, evaluation, figures, projects, runs
 from .pipeline import deliberate, escalate
 
 TRANSIENT = (OperationalError, InterfaceError)
@@ -47,3 +47,26 @@ def expire_undecided_topics() -> int:
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
 def check_meeting_compliance() -> int:
     return compliance.remind_committees_behind()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def compute_figures() -> int:
+    """Nightly: this year's figures and its months for every committee (published periods stay frozen)."""
+    return figures.compute_current()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def compute_reputations() -> int:
+    return evaluation.compute_reputations()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def close_evaluation_windows() -> int:
+    """Daily: reveal the ratings of closed windows, then remind the sides still to rate."""
+    evaluation.reveal_closed_windows()
+    return evaluation.remind_missing()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def remind_late_projects() -> int:
+    return projects.remind_late_projects()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from committees.models import Claim, Committee, Need
 from matching import scoring, solver
 
-from ..models import MatchingRun, Proposal
+from ..models import MatchingRun, Proposal, UnitReputation
 from . import deliberate
 from .collect import Candidates, Side
 
@@ -41,8 +41,14 @@ class Choice:
 
 
 def provider_reputation(unit_ids: np.ndarray) -> np.ndarray:
-    """The providers' evaluation scores on 0–5; NaN (neutral in the score) until two-way evaluations exist."""
-    return np.full(unit_ids.size, np.nan)
+    """The providers' reputations on 0–5 (Bayesian averages of received ratings); NaN (neutral in the score)
+    for a unit never rated or a committee's own resource (id 0)."""
+    scores = dict(
+        UnitReputation.objects.values_list("unit_id", "score")
+    )  # one row per rated unit, no IN list
+    return np.fromiter(
+        (scores.get(int(unit), np.nan) for unit in unit_ids), dtype=np.float64, count=unit_ids.size
+    )
 
 
 def score(cands: Candidates, *, today: datetime.date) -> Scored:

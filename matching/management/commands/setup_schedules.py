@@ -4,6 +4,7 @@ existing entry keeps the times a secretary or administrator set."""
 from django.core.management.base import BaseCommand
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+HEARTBEAT = "beat 心跳（健康检查用）"
 DEFAULT_SCHEDULES = [
     # name, task, minute, hour (Beijing time)
     ("提醒未回复征集的成员单位", "committees.tasks.remind_collection_rounds", "0", "9"),
@@ -13,6 +14,12 @@ DEFAULT_SCHEDULES = [
     ("恢复中断的匹配任务", "matching.tasks.recover_stalled_runs", "*/5", "*"),
     ("逾期未决议题过期", "matching.tasks.expire_undecided_topics", "20", "0"),
     ("全体会议次数检查与提醒", "matching.tasks.check_meeting_compliance", "0", "10"),
+    ("评价窗口到期公开与评价提醒", "matching.tasks.close_evaluation_windows", "0", "8"),
+    ("逾期项目提醒（结转或完成）", "matching.tasks.remind_late_projects", "30", "8"),
+    ("成员单位信誉分计算", "matching.tasks.compute_reputations", "0", "3"),
+    ("统计三率与各项指标", "matching.tasks.compute_figures", "30", "3"),
+    # /healthz calls beat stale when this has not run for 3 minutes.
+    (HEARTBEAT, "config.celery.heartbeat", "*", "*"),
 ]
 
 
@@ -29,7 +36,8 @@ class Command(BaseCommand):
                 month_of_year="*",
                 timezone="Asia/Shanghai",
             )
-            _task, created = PeriodicTask.objects.get_or_create(
-                name=name, defaults={"task": task, "crontab": crontab}
-            )
+            defaults = {"task": task, "crontab": crontab}
+            if name == HEARTBEAT:
+                defaults["expire_seconds"] = 60  # no pile of stale heartbeats while the workers are down
+            _task, created = PeriodicTask.objects.get_or_create(name=name, defaults=defaults)
             self.stdout.write(f"{'created' if created else 'kept'}: {name} ({task})")
