@@ -1,4 +1,4 @@
-"""The Celery app: configured from Django settings (CELERY_*), tasks discovered in the apps."""
+"""The Celery app: configured from Django settings (CELERY_*), tasks discovered in the apps; beat's heartbeat."""
 
 import os
 
@@ -9,3 +9,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("partyhub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="config.celery.heartbeat", ignore_result=True)
+def heartbeat() -> float:
+    """Sent by beat every minute (setup_schedules): /healthz calls beat stale when the last one is too old."""
+    from config.health import record_heartbeat
+
+    return record_heartbeat()

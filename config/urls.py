@@ -1,12 +1,14 @@
-"""Root URLs: the secretaries' admin, the member units' pages, the API."""
+"""Root URLs: the secretaries' admin, the member units' pages, the API, the health check."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from committees.admin_site import admin_site
+from config.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("config.api_urls")),

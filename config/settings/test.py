@@ -1,6 +1,7 @@
 """The test suite: fast hashing, in-memory e-mail; DATABASE_URL and REDIS_URL chosen by the runner."""
 
 from .base import *  # noqa: F403
+from .base import CACHES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -14,3 +15,9 @@ LANGUAGE_CODE = "zh-hans"
 # its tasks with send_task, which always goes through the broker).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Each test process keeps beat's heartbeat to itself (the eager heartbeat task runs in the same process).
+CACHES = {
+    **CACHES,
+    "health": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "health"},
+}
