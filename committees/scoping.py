@@ -316,6 +316,16 @@ def rounds_to_manage(user) -> QuerySet[CollectionRound]:
     return scoped(CollectionRound, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
 
 
+def collection_requests_for(user) -> QuerySet[CollectionRequest]:
+    """The requests of rounds in the user's subtree, and those that asked the user's units."""
+    return scoped(
+        CollectionRequest,
+        user,
+        lambda scope: prefix_q("round__committee__area_code", scope.read_codes)
+        | _ids_q("unit_id", scope.liaison_unit_ids),
+    )
+
+
 def projects_for(user) -> QuerySet[Project]:
     def condition(scope: Scope) -> Q:
         units = scope.liaison_unit_ids
@@ -341,6 +351,7 @@ _VISIBLE = {
     Need: needs_for,
     Claim: claims_for,
     CollectionRound: rounds_for,
+    CollectionRequest: collection_requests_for,
     Project: projects_for,
 }
 _CHANGEABLE = {

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from committees.scoping import Scope, prefix_q, scoped
 
-from .models import MatchingRun, Meeting, Proposal, RulesOfProcedure
+from .models import AgendaItem, MatchingRun, Meeting, Proposal, RulesOfProcedure
 
 
 def runs_for(user) -> QuerySet[MatchingRun]:
@@ -50,6 +50,11 @@ def meetings_to_manage(user) -> QuerySet[Meeting]:
     return scoped(Meeting, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
 
 
+def agenda_items_for(user) -> QuerySet[AgendaItem]:
+    """The agenda of the meetings the user may see."""
+    return AgendaItem.objects.filter(meeting__in=meetings_for(user))
+
+
 def rules_for(user) -> QuerySet[RulesOfProcedure]:
     return scoped(RulesOfProcedure, user, lambda scope: prefix_q("committee__area_code", scope.read_codes))
 
@@ -64,3 +69,14 @@ def topics_to_vote(user) -> QuerySet[Proposal]:
 
     committees = scope_of(user).voting_committee_ids
     return Proposal.objects.filter(committee_id__in=committees, status__in=Proposal.OPEN_STATUSES)
+
+
+def topics_for(user) -> QuerySet[Proposal]:
+    """Open topics the user deliberates on: where they hold a voting seat, or whose committee they manage."""
+
+    def condition(scope: Scope) -> Q:
+        return Q(committee_id__in=scope.voting_committee_ids) | prefix_q(
+            "committee__area_code", scope.manage_codes
+        )
+
+    return scoped(Proposal, user, condition).filter(status__in=Proposal.OPEN_STATUSES)

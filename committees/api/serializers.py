@@ -8,6 +8,7 @@ from rest_framework import serializers
 from committees import masking, scoping, services
 from committees.models import (
     Category,
+    CollectionRequest,
     CollectionRound,
     Committee,
     Membership,
@@ -16,6 +17,7 @@ from committees.models import (
     Project,
     Resource,
     Seat,
+    User,
 )
 
 
@@ -73,6 +75,12 @@ class RecordSerializer(serializers.ModelSerializer):
     )
     committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    collection_request = serializers.PrimaryKeyRelatedField(
+        queryset=CollectionRequest.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="The collection request this record answers (征集回复), if any.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +91,7 @@ class RecordSerializer(serializers.ModelSerializer):
             self.fields["owner_unit"].queryset = scoping.units_to_manage(user)
             self.fields["owner_committee"].queryset = scoping.committees_to_manage(user)
             self.fields["committee"].queryset = scoping.committees_for(user)
+            self.fields["collection_request"].queryset = scoping.collection_requests_for(user)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -98,9 +107,15 @@ class RecordSerializer(serializers.ModelSerializer):
         model = self.Meta.model
         owner = {key: validated_data.pop(key, None) for key in ("owner_unit", "owner_committee")}
         committee = validated_data.pop("committee")
+        answering = validated_data.pop("collection_request", None)
         try:
             return services.create_record(
-                model, by=self.context["request"].user, committee=committee, **owner, **validated_data
+                model,
+                by=self.context["request"].user,
+                committee=committee,
+                collection_request=answering,
+                **owner,
+                **validated_data,
             )
         except PermissionDenied as error:
             raise serializers.ValidationError(
@@ -113,7 +128,7 @@ class RecordSerializer(serializers.ModelSerializer):
 class NeedSerializer(RecordSerializer):
     class Meta:
         model = Need
-        fields = [*READ_FIELDS, "deadline", "urgency", "source"]
+        fields = [*READ_FIELDS, "deadline", "urgency", "source", "collection_request"]
         read_only_fields = [
             "allocated_quantity",
             "status",
@@ -127,7 +142,7 @@ class NeedSerializer(RecordSerializer):
 class ResourceSerializer(RecordSerializer):
     class Meta:
         model = Resource
-        fields = [*READ_FIELDS, "kind", "available_from", "available_until", "booking"]
+        fields = [*READ_FIELDS, "kind", "available_from", "available_until", "booking", "collection_request"]
         read_only_fields = NeedSerializer.Meta.read_only_fields
 
 
@@ -136,17 +151,74 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
+    """Create with a committee and a unit you manage; afterwards only the role changes (PATCH), and the membership
+    ends with POST …/end/ (it stays for the record)."""
+
+    unit = serializers.PrimaryKeyRelatedField(queryset=MemberUnit.objects.none())
+    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
+
     class Meta:
         model = Membership
         fields = ["id", "unit", "committee", "role", "since", "until"]
+        read_only_fields = ["until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["unit"].queryset = scoping.units_to_manage(request.user)
+            self.fields["committee"].queryset = scoping.committees_to_manage(request.user)
+
+
+class MembershipChangeSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
 class SeatSerializer(serializers.ModelSerializer):
+    """Create with a committee you manage and a person you may see (`user`); afterwards only the position changes
+    (PATCH), and the seat ends with POST …/end/. A new role is a new seat."""
+
     person = serializers.CharField(source="user.get_full_name", read_only=True)
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), write_only=True)
+    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.none(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Seat
-        fields = ["id", "committee", "person", "role", "unit", "position", "since", "until"]
+        fields = ["id", "committee", "user", "person", "role", "unit", "position", "since", "until"]
+        read_only_fields = ["until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["committee"].queryset = scoping.committees_to_manage(request.user)
+            self.fields["user"].queryset = scoping.people_for(request.user)
+            self.fields["unit"].queryset = scoping.units_to_manage(request.user)
+
+
+class SeatChangeSerializer(serializers.Serializer):
+    position = serializers.CharField(max_length=100, allow_blank=True)
+
+
+class EndSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="The last day (today if not given).")
+
+
+class CollectionRequestSerializer(serializers.ModelSerializer):
+    """A unit's request within a round and its answer: needs or resources created with `collection_request`, or
+    POST …/nothing-this-time/."""
+
+    answered_by = serializers.CharField(
+        source="answered_by.get_full_name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = CollectionRequest
+        fields = ["id", "round", "unit", "answered_at", "answered_by", "nothing_this_time"]
+        read_only_fields = fields
 
 
 class CollectionRoundSerializer(serializers.ModelSerializer):

@@ -1,6 +1,8 @@
 """The registry and the lists over REST: every queryset from the scoping module; state changes are actions."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -8,18 +10,32 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from committees import masking, scoping, services
-from committees.models import Category, CollectionRound, Membership, Need, Project, Resource, Seat
+from committees.models import (
+    Category,
+    CollectionRequest,
+    CollectionRound,
+    Membership,
+    Need,
+    Project,
+    Resource,
+    Seat,
+)
 
+from .errors import as_400
 from .serializers import (
     CategorySerializer,
+    CollectionRequestSerializer,
     CollectionRoundSerializer,
     CommitteeSerializer,
+    EndSerializer,
+    MembershipChangeSerializer,
     MembershipSerializer,
     MemberUnitSerializer,
     NeedSerializer,
     ProjectSerializer,
     ReasonSerializer,
     ResourceSerializer,
+    SeatChangeSerializer,
     SeatSerializer,
 )
 
@@ -56,8 +72,15 @@ class MemberUnitViewSet(viewsets.ReadOnlyModelViewSet):
         return scoping.units_for(self.request.user).order_by("name", "pk")
 
 
-class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
-    """成员身份 Memberships of units on committees the user may see."""
+def _ended(ending, kept: int) -> None:
+    """After an end_* service: nothing ended means the row had already ended (the scope was checked before)."""
+    if kept == 0:
+        raise serializers.ValidationError({"until": [_("This has already ended.")]})
+
+
+class MembershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """成员身份 Memberships of units on committees the user may see. Secretaries add a unit they manage to a
+    committee they manage (POST), change its role (PATCH) and end it (POST …/end/); ended memberships are kept."""
 
     serializer_class = MembershipSerializer
     filterset_fields = ["committee", "unit", "role"]
@@ -66,9 +89,49 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return scoping.memberships_for(self.request.user).order_by("committee__area_code", "pk")
 
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with as_400():
+            serializer.instance = services.add_membership(
+                by=self.request.user,
+                unit=data["unit"],
+                committee=data["committee"],
+                role=data.get("role", Membership.Role.MEMBER_UNIT),
+                since=data.get("since"),
+            )
 
-class SeatViewSet(viewsets.ReadOnlyModelViewSet):
-    """委员席位 Seats on the committees the user may see."""
+    @extend_schema(request=MembershipChangeSerializer, responses=MembershipSerializer)
+    def partial_update(self, request, pk=None):
+        """Change the unit's role on the committee."""
+        membership = self.get_object()
+        body = MembershipChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with as_400():
+            membership = services.change_membership(
+                membership, by=request.user, role=body.validated_data["role"]
+            )
+        return Response(self.get_serializer(membership).data)
+
+    @extend_schema(request=EndSerializer, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """结束 End the membership on a date (today by default); it stays in the committee's record."""
+        membership = self.get_object()
+        body = EndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        scoping.require_change(request.user, membership)
+        ended = services.end_memberships(
+            memberships=Membership.objects.filter(pk=membership.pk),
+            by=request.user,
+            on=body.validated_data.get("on") or timezone.localdate(),
+        )
+        _ended(membership, ended)
+        return Response(self.get_serializer(Membership.objects.get(pk=membership.pk)).data)
+
+
+class SeatViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """委员席位 Seats on the committees the user may see. Secretaries give a person a seat on a committee they
+    manage (POST), correct the position (PATCH) and end the seat (POST …/end/); a new role is a new seat."""
 
     serializer_class = SeatSerializer
     filterset_fields = ["committee", "role", "unit"]
@@ -78,6 +141,71 @@ class SeatViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             scoping.seats_for(self.request.user).select_related("user").order_by("committee__area_code", "pk")
         )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with as_400():
+            serializer.instance = services.add_seat(
+                by=self.request.user,
+                committee=data["committee"],
+                user=data["user"],
+                role=data["role"],
+                unit=data.get("unit"),
+                position=data.get("position", ""),
+                since=data.get("since"),
+            )
+
+    @extend_schema(request=SeatChangeSerializer, responses=SeatSerializer)
+    def partial_update(self, request, pk=None):
+        """Correct the position the seat holder is named with."""
+        seat = self.get_object()
+        body = SeatChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with as_400():
+            seat = services.change_seat(seat, by=request.user, position=body.validated_data["position"])
+        return Response(self.get_serializer(seat).data)
+
+    @extend_schema(request=EndSerializer, responses=SeatSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """结束 End the seat on a date (today by default); the person loses the role it gave."""
+        seat = self.get_object()
+        body = EndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        scoping.require_change(request.user, seat)
+        ended = services.end_seats(
+            seats=Seat.objects.filter(pk=seat.pk),
+            by=request.user,
+            on=body.validated_data.get("on") or timezone.localdate(),
+        )
+        _ended(seat, ended)
+        return Response(self.get_serializer(Seat.objects.select_related("user").get(pk=seat.pk)).data)
+
+
+class CollectionRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """征集回复 Collection requests: one per unit and round, with the answer. A liaison answers for their unit by
+    creating needs or resources with `collection_request`, or with POST …/nothing-this-time/. Secretaries see the
+    requests of their subtree's rounds."""
+
+    serializer_class = CollectionRequestSerializer
+    filterset_fields = ["round", "unit", "nothing_this_time"]
+    queryset = CollectionRequest.objects.none()
+
+    def get_queryset(self):
+        return (
+            scoping.collection_requests_for(self.request.user)
+            .select_related("answered_by")
+            .order_by("-round_id", "pk")
+        )
+
+    @extend_schema(request=None, responses=CollectionRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="nothing-this-time")
+    def nothing_this_time(self, request, pk=None):
+        """本次无 Answer "nothing this time" for the unit (its liaison)."""
+        asked = self.get_object()
+        with as_400():
+            asked = services.answer_nothing_this_time(asked, by=request.user)
+        return Response(self.get_serializer(asked).data)
 
 
 class CollectionRoundViewSet(viewsets.ReadOnlyModelViewSet):
@@ -134,13 +262,13 @@ class RecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self.get_paginated_response(serializer.data)
 
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(request=None)  # responds with the record, as the viewset's serializer shows it
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         record = self.get_object()
         return self._change(lambda: services.publish_record(record, by=request.user))
 
-    @extend_schema(request=ReasonSerializer, responses={200: None})
+    @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         record = self.get_object()

@@ -204,6 +204,10 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "matching.models.MatchingRun.Status",
         "ProposalStatusEnum": "matching.models.Proposal.Status",
         "AnswerEnum": "matching.models.Answer",
+        "DecisionEnum": "matching.models.Decision",
+        "MeetingDecisionEnum": "matching.api.serializers.MEETING_DECISIONS",
+        "MembershipRoleEnum": "committees.models.Membership.Role",
+        "SeatRoleEnum": "committees.models.Seat.Role",
     },
 }
 

@@ -254,6 +254,41 @@ def vote_tally(proposal: Proposal) -> dict:
 # --- Meetings ----------------------------------------------------------------------------------------------------
 
 
+def schedule_meeting(
+    *, committee, by, title: str, held_on, kind: str = Meeting.Kind.PLENARY, place: str = "", attendees=()
+) -> Meeting:
+    """A secretary schedules a meeting of a committee they manage; the attendees are told when and where."""
+    _require_secretary(by, committee)
+    meeting = Meeting(
+        committee=committee, kind=kind, title=title.strip(), held_on=held_on, place=place.strip()
+    )
+    meeting.full_clean()
+    with transaction.atomic():
+        meeting.save()
+        meeting.attendees.set(attendees)
+        notify_attendees(meeting)
+    return meeting
+
+
+def put_on_agenda(meeting: Meeting, *, proposal: Proposal, by) -> AgendaItem:
+    """Put an open topic of the meeting's committee on its agenda, undecided."""
+    _require_secretary(by, meeting.committee)
+    if proposal.committee_id != meeting.committee_id:
+        raise ValidationError({"proposal": _("The topic is not decided by this meeting's committee.")})
+    if proposal.status not in Proposal.OPEN_STATUSES:
+        raise ValidationError(
+            {
+                "proposal": _("This topic is already closed (%(status)s).")
+                % {"status": proposal.get_status_display()}
+            }
+        )
+    try:
+        with transaction.atomic():
+            return AgendaItem.objects.create(meeting=meeting, proposal=proposal)
+    except IntegrityError as error:
+        raise ValidationError({"proposal": _("The topic is already on this meeting's agenda.")}) from error
+
+
 def record_meeting_decision(item: AgendaItem, *, by, decision: str, note: str = "") -> AgendaItem:
     """A meeting's decision on a topic of its agenda: approve, reject (with a reason) or postpone."""
     if decision not in (Decision.APPROVED, Decision.REJECTED, Decision.DEFERRED):

@@ -61,6 +61,7 @@ class Tally:
         self.examples: Counter = Counter()
         self.failures: dict[str, str] = {}
         self.kinds: Counter = Counter()
+        self.statuses: Counter = Counter()  # responses by class: 2xx, 4xx, ...
 
 
 def fuzz_operation(operation, mode, *, headers, pools, tally: Tally) -> None:
@@ -85,6 +86,7 @@ def fuzz_operation(operation, mode, *, headers, pools, tally: Tally) -> None:
                     case.body[field] = data.draw(st.sampled_from(pools[pool_name]))
         tally.examples[str(mode)] += 1
         response = case.call(headers=headers)
+        tally.statuses[f"{response.status_code // 100}xx"] += 1
         case.validate_response(response, checks=CHECKS, headers=headers)
 
     try:
@@ -126,6 +128,6 @@ def test_every_operation_answers_without_server_errors_and_as_the_schema_says(ws
         f"(positive={tally.examples['positive']} negative={tally.examples['negative']}) "
         f"server_errors={tally.kinds['ServerError']} "
         f"schema_violations={tally.kinds['JsonSchemaError'] + tally.kinds['MalformedMediaType'] + tally.kinds['UndefinedContentType']} "
-        f"failing_operations={len(tally.failures)}"
+        f"failing_operations={len(tally.failures)} responses={dict(sorted(tally.statuses.items()))}"
     )
     assert not tally.failures, "\n\n".join(tally.failures.values())
