@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Vote
+from .models import Evaluation, Vote, validate_photo
 
 
 class AnswerForm(forms.Form):
@@ -23,3 +23,60 @@ class CommentForm(forms.Form):
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("progress"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(
+        label=_("photo (JPEG or PNG, at most 5 MB)"),
+        required=False,
+        validators=[validate_photo],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("milestone"), max_length=100)
+    due_on = forms.DateField(label=_("due on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CompleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("The project is done. Completing it opens the two-way evaluation and cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm that the project is done.")},
+    )
+
+
+class CarryOverForm(forms.Form):
+    reason = forms.CharField(label=_("reason it is unfinished"), max_length=300)
+    new_end = forms.DateField(label=_("new planned end"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class EvaluationForm(forms.Form):
+    side = forms.ChoiceField(label=_("side"), choices=Evaluation.Side.choices, widget=forms.RadioSelect)
+    score = forms.TypedChoiceField(
+        label=_("rating (1–5)"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("comment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, sides=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side"].choices = [
+            (value, label) for value, label in Evaluation.Side.choices if value in sides
+        ]
+        if len(self.fields["side"].choices) == 1:
+            self.fields["side"].initial = self.fields["side"].choices[0][0]
+
+
+class PublishForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Publish these results. Once published they are frozen; later changes count in later periods."
+        ),
+        error_messages={"required": _("Tick the box to confirm the publication.")},
+    )

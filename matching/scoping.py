@@ -2,7 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from committees.scoping import Scope, prefix_q, scoped
+from committees.models import Committee
+from committees.scoping import Scope, committees_for, prefix_q, scoped
 
 from .models import AgendaItem, MatchingRun, Meeting, Proposal, RulesOfProcedure
 
@@ -80,3 +81,18 @@ def topics_for(user) -> QuerySet[Proposal]:
         )
 
     return scoped(Proposal, user, condition).filter(status__in=Proposal.OPEN_STATUSES)
+
+
+def result_committees(user) -> QuerySet[Committee]:
+    """Committees whose published results the user may read: the same as the committees they may see (their
+    subtree, the committees they sit on, those their units are members of)."""
+    return committees_for(user)
+
+
+def preview_committees(user) -> QuerySet[Committee]:
+    """Secretaries and overseers of a subtree also see its results before they are published."""
+    return scoped(Committee, user, lambda scope: prefix_q("area_code", scope.read_codes))
+
+
+def previews_results(user, committee: Committee) -> bool:
+    return preview_committees(user).filter(pk=committee.pk).exists()
