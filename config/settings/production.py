@@ -49,6 +49,9 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600  # unhashed names; hashed names are cached for ever anyway
 
+# Uploaded files (project photos) are read by every web node: on several machines, point this at shared storage.
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or MEDIA_ROOT  # noqa: F405
+
 # --- Logs: one JSON object per line on stderr (journald or the process manager keeps them) --------------------
 LOGGING = {
     **LOGGING,

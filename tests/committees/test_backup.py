@@ -64,3 +64,22 @@ def test_a_row_added_after_the_backup_is_reported_as_a_difference(street_with_un
 def test_a_missing_dump_file_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("restore_check", str(tmp_path / "nothing.dump"))
+
+
+def test_an_ignored_table_is_printed_but_not_compared(street_with_units, tmp_path, capsys):
+    dumpfile = backup(tmp_path, capsys)
+    MembershipFactory(committee=street_with_units)
+
+    call_command(
+        "restore_check",
+        dumpfile,
+        ignore=[
+            "committees_memberunit",
+            "committees_membership",
+            "committees_historicalmemberunit",
+            "committees_historicalmembership",
+        ],
+    )
+
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[1:-1]}
+    assert rows["committees_memberunit"] == ["8", "7", "(ignored)"]

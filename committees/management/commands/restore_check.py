@@ -23,8 +23,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep-scratch", action="store_true", help="leave the scratch database for a look"
         )
+        parser.add_argument(
+            "--ignore",
+            action="append",
+            default=[],
+            metavar="TABLE",
+            help="print but do not compare this table (e.g. django_session on a site in use); repeatable",
+        )
 
-    def handle(self, *args, dumpfile: Path, keep_scratch: bool, **options):
+    def handle(self, *args, dumpfile: Path, keep_scratch: bool, ignore: list[str], **options):
         if not dumpfile.is_file():
             raise CommandError(f"no such file: {dumpfile}")
         try:
@@ -47,7 +54,7 @@ class Command(BaseCommand):
             finally:
                 if not keep_scratch:
                     self._drop(admin, scratch)
-        differing = self._report(live_counts, restored_counts)
+        differing = self._report(live_counts, restored_counts, set(ignore))
         if differing:
             raise CommandError(f"{len(differing)} table(s) differ: {', '.join(differing)}")
         self.stdout.write(
@@ -56,15 +63,15 @@ class Command(BaseCommand):
             )
         )
 
-    def _report(self, live: dict[str, int], restored: dict[str, int]) -> list[str]:
+    def _report(self, live: dict[str, int], restored: dict[str, int], ignored: set[str]) -> list[str]:
         tables = sorted(live.keys() | restored.keys())
         width = max(len(name) for name in tables) if tables else 5
         self.stdout.write(f"{'table':<{width}}  {'live':>10}  {'restored':>10}")
         differing = []
         for table in tables:
             a, b = live.get(table), restored.get(table)
-            mark = "" if a == b else "  <- differs"
-            if a != b:
+            mark = "" if a == b else "  (ignored)" if table in ignored else "  <- differs"
+            if a != b and table not in ignored:
                 differing.append(table)
             self.stdout.write(f"{table:<{width}}  {_cell(a):>10}  {_cell(b):>10}{mark}")
         return differing
