@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from committees.models import Need, Notification, Project, Resource
 from matching import evaluation, projects
-from matching.models import Answer, CarryOver, Decision, Evaluation, Milestone, Proposal, ProjectUpdate
+from matching.models import Answer, CarryOver, Decision, Evaluation, Milestone, ProjectUpdate, Proposal
 from matching.pipeline import confirm
 from tests.factories import MembershipFactory, MemberUnitFactory
 
