@@ -8,10 +8,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from committees import scoping, services
-from committees.models import Category, Need, Project, Resource, Seat
+from committees.models import Category, CollectionRequest, Membership, Need, Project, Resource, Seat
 from matching import runs
 from matching import scoping as pipeline_scoping
-from matching.models import MatchingRun, Proposal
+from matching.models import AgendaItem, Comment, MatchingRun, Meeting, Proposal, Vote
 from tests.factories import MembershipFactory, MemberUnitFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,10 @@ ENDPOINTS = {
     "projects": scoping.projects_for,
     "matching-runs": pipeline_scoping.runs_for,
     "proposals": pipeline_scoping.proposals_for,
+    "collection-requests": scoping.collection_requests_for,
+    "meetings": pipeline_scoping.meetings_for,
+    "agenda-items": pipeline_scoping.agenda_items_for,
+    "topics": pipeline_scoping.topics_for,
 }
 
 
@@ -60,6 +64,10 @@ def fill_street(street, community, superuser):
     )
     run = MatchingRun.objects.create(committee=street, scope_code=street.area_code)
     runs.execute(run.pk)
+    meeting = Meeting.objects.create(
+        committee=street, title=f"{street.name}全体会议", held_on=timezone.localdate()
+    )
+    AgendaItem.objects.create(meeting=meeting, proposal=run.proposals.get())
     Project.objects.create(
         committee=street,
         title=f"项目{street.name}",
@@ -88,6 +96,7 @@ def roles(world, superuser, secretary_of, overseer_of, liaison_of):
         "dongcheng overseer": overseer_of(world["dongcheng"]),
         "school liaison": liaison_of(world["school"], world["minan"]),
         "tianqiao needer's liaison": liaison_of(world["tianqiao_needer"], world["hufang"]),
+        "beixinqiao member": SeatFactory(committee=world["beixinqiao"], role=Seat.Role.MEMBER).user,
     }
 
 
@@ -118,9 +127,77 @@ def test_objects_outside_the_scope_are_404_by_id(world, roles, endpoint):
             assert "title" not in response.json() and "name" not in response.json()
 
 
+# Every write on an existing object: (endpoint, method, path after the id, body).
+WRITES = [
+    ("needs", "post", "publish/", {}),
+    ("needs", "post", "withdraw/", {"reason": "不再需要"}),
+    ("resources", "post", "publish/", {}),
+    ("resources", "post", "withdraw/", {"reason": "不再提供"}),
+    ("proposals", "post", "accept/", {}),
+    ("proposals", "post", "decline/", {"reason": "时间冲突"}),
+    ("proposals", "post", "approve/", {}),
+    ("proposals", "post", "reject/", {"reason": "不予采纳"}),
+    ("memberships", "patch", "", {"role": "chair_unit"}),
+    ("memberships", "post", "end/", {}),
+    ("seats", "patch", "", {"position": "书记"}),
+    ("seats", "post", "end/", {}),
+    ("collection-requests", "post", "nothing-this-time/", {}),
+    ("agenda-items", "post", "decide/", {"decision": "approved"}),
+    ("topics", "post", "comments/", {"text": "同意"}),
+    ("topics", "post", "vote/", {"choice": "for"}),
+]
+
+
+def _snapshot():
+    """Everything a write could change, to show that a refused write changed nothing."""
+    return (
+        list(Need.objects.values_list("pk", "status").order_by("pk")),
+        list(Resource.objects.values_list("pk", "status").order_by("pk")),
+        list(
+            Proposal.objects.values_list("pk", "status", "need_side", "provider_side", "committee_decision")
+        ),
+        list(Membership.objects.values_list("pk", "role", "until").order_by("pk")),
+        list(Seat.objects.values_list("pk", "position", "until").order_by("pk")),
+        list(CollectionRequest.objects.values_list("pk", "answered_at").order_by("pk")),
+        list(AgendaItem.objects.values_list("pk", "decision").order_by("pk")),
+        Comment.objects.count(),
+        Vote.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(("endpoint", "method", "suffix", "body"), WRITES, ids=lambda v: str(v)[:20])
+def test_writes_on_objects_outside_the_scope_are_404_and_change_nothing(
+    world, roles, endpoint, method, suffix, body
+):
+    api = APIClient()
+    everything = set(ENDPOINTS[endpoint](roles["superuser"]).values_list("pk", flat=True))
+    before = _snapshot()
+    tried = 0
+    for role, user in roles.items():
+        scoping.forget_scope(user)
+        outside = everything - set(ENDPOINTS[endpoint](user).values_list("pk", flat=True))
+        api.force_authenticate(user)
+        for pk in sorted(outside)[:2]:
+            response = getattr(api, method)(f"/api/v1/{endpoint}/{pk}/{suffix}", body, format="json")
+            assert response.status_code in (403, 404), (endpoint, suffix, role, pk, response.status_code)
+            tried += 1
+    assert _snapshot() == before
+    assert tried > 0
+
+
 def test_the_matrix_is_not_empty(world, roles):
     """The scopes differ: the street secretaries see different needs, the overseer both, a liaison fewer."""
     counts = {role: scoping.needs_for(user).count() for role, user in roles.items()}
     assert (
         counts["superuser"] == 2 and counts["beixinqiao secretary"] == 1 and counts["tianqiao secretary"] == 1
     )
+    topics = {role: pipeline_scoping.topics_for(user).count() for role, user in roles.items()}
+    assert topics == {
+        "superuser": 2,
+        "beixinqiao secretary": 1,
+        "tianqiao secretary": 1,
+        "dongcheng overseer": 0,
+        "school liaison": 0,
+        "tianqiao needer's liaison": 0,
+        "beixinqiao member": 1,
+    }
