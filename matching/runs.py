@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 LOCK_SCOPE = 4201  # pg_advisory_xact_lock(LOCK_SCOPE, district code): one worker per district at a time
 LOCK_REGISTRY = 4202  # held while checking for overlapping runs and creating one
 STALE_AFTER_SECONDS = 120
+# A scheduled run over the same scope started this recently counts as this schedule's run, finished or not: two
+# beats (one started by mistake, or started late and catching up) send the nightly job seconds or minutes apart.
+SCHEDULED_REPEAT_WITHIN_SECONDS = 30 * 60
 
 
 def _on_postgres() -> bool:
@@ -92,6 +95,13 @@ def start_run(
             status__in=[MatchingRun.Status.PENDING, MatchingRun.Status.RUNNING],
             parent__isnull=True,
         ).first()
+        if active is None and trigger == MatchingRun.Trigger.SCHEDULE:
+            active = MatchingRun.objects.filter(
+                scope_code=scope_code,
+                trigger=trigger,
+                parent__isnull=True,
+                created_at__gte=timezone.now() - timezone.timedelta(seconds=SCHEDULED_REPEAT_WITHIN_SECONDS),
+            ).first()
         if active is not None:
             return Started(active, False)
         run = MatchingRun.objects.create(
