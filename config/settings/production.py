@@ -53,6 +53,8 @@ WHITENOISE_MAX_AGE = 3600  # unhashed names; hashed names are cached for ever an
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or MEDIA_ROOT  # noqa: F405
 
 # --- Logs: one JSON object per line on stderr (journald or the process manager keeps them) --------------------
+# Celery's workers and beat log through the same configuration instead of their own plain format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 LOGGING = {
     **LOGGING,
     "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
