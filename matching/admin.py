@@ -423,3 +423,6 @@ def compliance_panel(request):
 
 
 admin_site.dashboard_panels.extend([topics_panel, compliance_panel])
+
+
+from . import admin_outcomes  # noqa: E402, F401  (registers the outcomes admin and dashboard panels)

@@ -150,7 +150,7 @@ def results_publish(request, committee_id: int, period: str):
         period = periods.parse(period)
     except periods.InvalidPeriod as error:
         raise Http404 from error
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             results.publish(committee=committee, period=period, by=request.user)
