@@ -64,3 +64,11 @@ def publish(db, superuser):
         return services.publish_record(record, by=superuser)
 
     return make
+
+
+@pytest.fixture
+def city(area, superuser):
+    """The hand-built 2025 data set with known figures (tests/matching/known_data.py)."""
+    from tests.matching.known_data import build_city
+
+    return build_city(area, superuser)

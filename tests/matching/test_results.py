@@ -11,7 +11,7 @@ from django.utils import timezone
 from matching import figures, periods, results
 from matching.models import CommitteeFigures, Evaluation, Publication
 from tests.factories import MembershipFactory, MemberUnitFactory
-from tests.matching.test_figures import at, city  # noqa: F401  (the hand-built 2025 data set)
+from tests.matching.known_data import at
 
 pytestmark = pytest.mark.django_db
 
