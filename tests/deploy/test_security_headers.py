@@ -46,6 +46,33 @@ def test_the_pages_load_their_behaviour_from_a_static_file(client):
     assert '<script src="/static/js/site.js" defer></script>' in page
 
 
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>")
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/admin/",
+        "/admin/committees/committee/add/",
+        "/admin/django_celery_beat/periodictask/add/",
+        "/admin/django_celery_beat/crontabschedule/add/",
+        "/api/v1/docs/",
+        "/results/",
+    ],
+)
+def test_pages_as_rendered_have_no_inline_script_or_event_handler(client, superuser, url):
+    client.force_login(superuser)
+    response = client.get(url, follow=True)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert INLINE_SCRIPT.findall(page) == []
+    assert INLINE_HANDLER.findall(page) == []
+
+
 def test_no_template_has_an_inline_script_or_event_handler():
     offenders = []
     for template in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("*/templates/**/*.html")]:
