@@ -16,8 +16,9 @@ keepalive = 5
 # Recycle workers now and then, so a slow leak never grows for weeks.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-# Load the application once in the master: faster start, and a broken setting fails before any worker forks.
-preload_app = True
+# Each worker loads the application itself, so `systemctl reload partyhub-web` (HUP) starts workers with the new
+# code after an upgrade while the old ones finish their requests (with preload_app they would keep the old code).
+preload_app = False
 # The proxy's address; X-Forwarded-* headers are trusted only from it.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "partyhub-web"
