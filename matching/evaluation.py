@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from committees import notifications
 from committees.models import Project
 
-from . import projects
+from . import bulk, projects
 from .models import Evaluation, Indicator, IndicatorTree, UnitReputation
 
 DEFAULT_PRIOR_MEAN = 3.0  # before any rating exists anywhere
@@ -207,14 +207,13 @@ def compute_reputations() -> int:
         .order_by()
     ]
     with transaction.atomic():
-        UnitReputation.objects.bulk_create(
+        bulk.upsert(
+            UnitReputation,
             rows,
-            batch_size=2000,
-            update_conflicts=True,
             unique_fields=["unit"],
             update_fields=["ratings", "rating_sum", "score", "computed_at"],
         )
-        UnitReputation.objects.exclude(unit_id__in=[row.unit_id for row in rows]).delete()
+        UnitReputation.objects.exclude(unit_id__in=revealed.values("rated_unit_id")).delete()
     return len(rows)
 
 

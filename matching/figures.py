@@ -20,7 +20,6 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -35,6 +34,7 @@ from committees.models import (
     Resource,
 )
 
+from . import bulk
 from . import periods as periods_module
 from .models import CommitteeFigures, Evaluation, Meeting, Proposal, Publication, RulesOfProcedure
 from .periods import Period
@@ -44,6 +44,19 @@ SATISFIED_FROM = 4
 PLENARIES_A_YEAR = 2
 CODE_LENGTHS = (6, 9, 12)
 SECONDS_A_DAY = 86400
+FIGURE_COUNTS = [
+    "needs_raised",
+    "needs_responded",
+    "needs_resolved",
+    "ratings",
+    "ratings_satisfied",
+    "median_days_to_confirm",
+    "median_days_to_complete",
+    "units",
+    "units_participating",
+    "committees",
+    "committees_compliant",
+]
 
 
 def ancestors(code: str) -> list[str]:
@@ -109,27 +122,12 @@ def compute(periods: list[Period], within: str = "") -> int:
                     committees_compliant=compliant,
                 )
             )
-    with transaction.atomic():
-        CommitteeFigures.objects.bulk_create(
-            rows,
-            batch_size=5000,
-            update_conflicts=True,
-            unique_fields=["committee", "period"],
-            update_fields=[
-                "needs_raised",
-                "needs_responded",
-                "needs_resolved",
-                "ratings",
-                "ratings_satisfied",
-                "median_days_to_confirm",
-                "median_days_to_complete",
-                "units",
-                "units_participating",
-                "committees",
-                "committees_compliant",
-                "computed_at",
-            ],
-        )
+    bulk.upsert(
+        CommitteeFigures,
+        rows,
+        unique_fields=["committee", "period"],
+        update_fields=[*FIGURE_COUNTS, "computed_at"],
+    )
     return len(rows)
 
 

@@ -25,19 +25,7 @@ from . import evaluation, figures
 from .models import CommitteeFigures, Evaluation, Indicator, IndicatorScore, Publication
 from .periods import Period
 
-FIGURE_FIELDS = (
-    "needs_raised",
-    "needs_responded",
-    "needs_resolved",
-    "ratings",
-    "ratings_satisfied",
-    "median_days_to_confirm",
-    "median_days_to_complete",
-    "units",
-    "units_participating",
-    "committees",
-    "committees_compliant",
-)
+FIGURE_FIELDS = tuple(figures.FIGURE_COUNTS)
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "participation_rate", "compliance_rate")
 
 
