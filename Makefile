@@ -20,6 +20,7 @@ $(UV):
 demo: .venv/.synced
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --print-logins
+	$(PY) manage.py load_demo_outcomes
 	$(PY) manage.py setup_schedules
 	.venv/bin/honcho -f Procfile.demo start
 

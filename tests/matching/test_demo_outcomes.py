@@ -1,0 +1,35 @@
+"""The demo's outcomes: a rated project, a late one, an indicator system and last month's published results."""
+
+import pytest
+from django.core.management import call_command
+
+from committees.models import Project
+from matching.models import CommitteeFigures, Evaluation, IndicatorScore, Publication
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Project.objects.count(),
+        Evaluation.objects.count(),
+        IndicatorScore.objects.count(),
+        Publication.objects.count(),
+    )
+
+
+def test_the_demo_outcomes_load_once_and_show_results(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_outcomes", verbosity=0)
+    first = counts()
+    call_command("load_demo_outcomes", verbosity=0)
+    assert counts() == first == (2, 2, 2, 1)
+    completed = Project.objects.get(status=Project.Status.COMPLETED)
+    assert sorted(completed.evaluations.values_list("side", "score")) == [("need", 5), ("provider", 4)]
+    publication = Publication.objects.get()
+    assert publication.snapshot["figures"]["satisfaction_rate"] == 100.0
+    assert publication.snapshot["units"][0]["unit"] == "北京市东城区第一人民医院"
+    assert CommitteeFigures.objects.filter(committee=publication.committee).exists()
+    client.login(username="liaison_eldercare", password="Demo@2026")
+    page = client.get(f"/results/{publication.committee_id}/{publication.period}/")
+    assert page.status_code == 200 and "北京市东城区第一人民医院" in page.content.decode()
