@@ -12,7 +12,16 @@ from django.utils import timezone
 from committees import services
 from committees.models import Category, Committee, MemberUnit, Need, Project, Reach, Resource, User
 from matching import evaluation, figures, periods, projects, results
-from matching.models import Answer, Decision, Evaluation, Indicator, IndicatorTree, Proposal, Publication
+from matching.models import (
+    Answer,
+    Decision,
+    Evaluation,
+    Indicator,
+    IndicatorTree,
+    ProjectUpdate,
+    Proposal,
+    Publication,
+)
 from matching.pipeline import confirm
 
 STREET = "110101005"
@@ -132,6 +141,9 @@ class Command(BaseCommand):
             starts_on=month.start + datetime.timedelta(days=5),
             ends_on=month.start + datetime.timedelta(days=20),
             completed_at=published + datetime.timedelta(days=18),
+        )
+        ProjectUpdate.objects.filter(project=project).update(
+            created_at=published + datetime.timedelta(days=17)
         )
         rated = published + datetime.timedelta(days=20)
         Evaluation.objects.filter(project=project).update(created_at=rated, revealed_at=rated)
