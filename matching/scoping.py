@@ -1,11 +1,11 @@
 """What a user may see of the pipeline, built on committees.scoping (the one answer for the registry)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from committees.models import Committee
-from committees.scoping import Scope, committees_for, prefix_q, scoped
+from committees.models import Allocation, Committee
+from committees.scoping import Scope, committees_for, prefix_q, projects_for, scoped
 
-from .models import AgendaItem, MatchingRun, Meeting, Proposal, RulesOfProcedure
+from .models import AgendaItem, Evaluation, MatchingRun, Meeting, Proposal, RulesOfProcedure
 
 
 def runs_for(user) -> QuerySet[MatchingRun]:
@@ -96,3 +96,23 @@ def preview_committees(user) -> QuerySet[Committee]:
 
 def previews_results(user, committee: Committee) -> bool:
     return preview_committees(user).filter(pk=committee.pk).exists()
+
+
+def evaluations_for(user) -> QuerySet[Evaluation]:
+    """Ratings on the projects the user may see: once revealed; before that only the side that gave them (its
+    liaison, or a secretary managing the project's committee, who acts for either side)."""
+    def condition(scope: Scope) -> Q:
+        units = scope.liaison_unit_ids
+        own_need_side = Q(side=Evaluation.Side.NEED) & Exists(
+            Allocation.objects.filter(project_id=OuterRef("project_id"), need__owner_unit_id__in=units)
+        )
+        own_provider_side = Q(side=Evaluation.Side.PROVIDER) & Exists(
+            Allocation.objects.filter(project_id=OuterRef("project_id"), provider_unit_id__in=units)
+        )
+        return (
+            Q(revealed_at__isnull=False)
+            | prefix_q("project__committee__area_code", scope.manage_codes)
+            | (own_need_side | own_provider_side if units else Q(pk__in=[]))
+        )
+
+    return scoped(Evaluation, user, condition).filter(project__in=projects_for(user))

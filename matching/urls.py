@@ -12,6 +12,14 @@ urlpatterns = [
     path("project-updates/<int:pk>/photo/", views_projects.update_photo, name="project_update_photo"),
     path("results/", views_results.results_index, name="results_index"),
     path("results/<int:committee_id>/<str:period>/", views_results.results_page, name="results_page"),
-    path("results/<int:committee_id>/<str:period>/export.xlsx", views_results.results_export, name="results_export"),
-    path("results/<int:committee_id>/<str:period>/publish/", views_results.results_publish, name="results_publish"),
+    path(
+        "results/<int:committee_id>/<str:period>/export.xlsx",
+        views_results.results_export,
+        name="results_export",
+    ),
+    path(
+        "results/<int:committee_id>/<str:period>/publish/",
+        views_results.results_publish,
+        name="results_publish",
+    ),
 ]

@@ -208,6 +208,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingDecisionEnum": "matching.api.serializers.MEETING_DECISIONS",
         "MembershipRoleEnum": "committees.models.Membership.Role",
         "SeatRoleEnum": "committees.models.Seat.Role",
+        "ProjectStatusEnum": "committees.models.Project.Status",
     },
 }
 

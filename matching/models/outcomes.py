@@ -102,7 +102,10 @@ class CarryOver(models.Model):
     new_end = models.DateField(_("new planned end"))
     reason = models.CharField(_("reason it is unfinished"), max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("carried over by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("carried over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("carried over at"), auto_now_add=True)
 
@@ -151,9 +154,7 @@ class Evaluation(models.Model):
         on_delete=models.PROTECT,
         related_name="evaluations_received",
     )
-    score = models.PositiveSmallIntegerField(
-        _("rating (1–5)"), choices=[(n, str(n)) for n in range(1, 6)]
-    )
+    score = models.PositiveSmallIntegerField(_("rating (1–5)"), choices=[(n, str(n)) for n in range(1, 6)])
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.PROTECT, related_name="+"
@@ -171,9 +172,7 @@ class Evaluation(models.Model):
                 name="one_evaluation_per_project_and_side",
                 violation_error_message=_("This side has already evaluated the project."),
             ),
-            models.CheckConstraint(
-                condition=Q(score__gte=1, score__lte=5), name="evaluation_score_1_to_5"
-            ),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="evaluation_score_1_to_5"),
         ]
         indexes = [models.Index(fields=["revealed_at", "side"], name="evaluation_revealed_side")]
 
@@ -196,7 +195,9 @@ class IndicatorTree(models.Model):
         verbose_name_plural = _("indicator systems")
         ordering = ["-year", "committee__area_code"]
         constraints = [
-            models.UniqueConstraint(fields=["committee", "year"], name="one_indicator_tree_per_committee_year")
+            models.UniqueConstraint(
+                fields=["committee", "year"], name="one_indicator_tree_per_committee_year"
+            )
         ]
 
     def __str__(self) -> str:

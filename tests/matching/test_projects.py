@@ -8,47 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from committees.models import Need, Notification, Project, Resource
+from committees.models import Notification, Project
 from matching import evaluation, projects
-from matching.models import Answer, CarryOver, Decision, Evaluation, Milestone, ProjectUpdate, Proposal
-from matching.pipeline import confirm
-from tests.factories import MembershipFactory, MemberUnitFactory
+from matching.models import CarryOver, Evaluation, Milestone, ProjectUpdate
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture
-def project(area, publish):
-    """A confirmed project in 北新桥街道: 民安's care centre needs check-ups, the hospital provides them."""
-    need = publish(Need, area["minan"], title="老人健康体检")
-    resource = publish(Resource, area["jiudaowan"], title="医院志愿者义诊")
-    proposal = Proposal.objects.create(
-        need=need,
-        resource=resource,
-        provider_unit=resource.owner_unit,
-        committee=area["beixinqiao"],
-        quantity=1,
-        need_side=Answer.ACCEPTED,
-        provider_side=Answer.ACCEPTED,
-        committee_decision=Decision.APPROVED,
-        status=Proposal.Status.APPROVED,
-    )
-    return confirm.confirm(proposal.pk)
-
-
-@pytest.fixture
-def people(project, liaison_of, secretary_of, area):
-    allocation = project.allocations.select_related("need", "resource").get()
-    stranger_unit = MembershipFactory(committee=area["minan"], unit=MemberUnitFactory()).unit
-    return {
-        "need": liaison_of(allocation.need.owner_unit),
-        "provider": liaison_of(allocation.resource.owner_unit),
-        "secretary": secretary_of(area["beixinqiao"]),
-        "other_secretary": secretary_of(area["desheng"]),
-        "stranger": liaison_of(stranger_unit),
-    }
 
 
 def page(client, user, project):

@@ -1,0 +1,301 @@
+"""What follows confirmation over REST: project progress, milestones, completion and carry-over, two-way
+evaluations, the committees' figures and the published results. Same scoping and services as the pages."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from committees import scoping as registry_scoping
+from committees.api.errors import as_400
+from committees.models import Committee, Project
+
+from .. import evaluation, periods, projects, results, scoping
+from ..models import CommitteeFigures, Evaluation, Milestone, ProjectUpdate, Publication, validate_photo
+
+
+class ProjectUpdateSerializer(serializers.ModelSerializer):
+    """A progress report on a project you take part in (either side) or whose committee you manage."""
+
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+    photo = serializers.FileField(
+        write_only=True, required=False, validators=[validate_photo], help_text="JPEG or PNG, at most 5 MB"
+    )
+    photo_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProjectUpdate
+        fields = ["id", "project", "unit", "text", "photo", "photo_url", "created_by", "created_at"]
+        read_only_fields = ["unit", "created_by", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = registry_scoping.projects_for(request.user)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_photo_url(self, update) -> str | None:
+        return reverse("project_update_photo", args=[update.pk]) if update.photo else None
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "project", "title", "due_on", "done_at"]
+        read_only_fields = ["done_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = registry_scoping.projects_for(request.user)
+
+
+class CarryOverSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+    new_end = serializers.DateField()
+
+
+class ProjectStateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["id", "title", "status", "starts_on", "ends_on", "completed_at"]
+        read_only_fields = fields
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+    score = serializers.IntegerField(min_value=1, max_value=5)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "project",
+            "side",
+            "rater_unit",
+            "rated_unit",
+            "score",
+            "comment",
+            "created_at",
+            "revealed_at",
+        ]
+        read_only_fields = ["rater_unit", "rated_unit", "created_at", "revealed_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = registry_scoping.projects_for(request.user)
+
+
+class CommitteeFiguresSerializer(serializers.ModelSerializer):
+    response_rate = serializers.FloatField(read_only=True, allow_null=True)
+    resolution_rate = serializers.FloatField(read_only=True, allow_null=True)
+    satisfaction_rate = serializers.FloatField(read_only=True, allow_null=True)
+    participation_rate = serializers.FloatField(read_only=True, allow_null=True)
+    compliance_rate = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CommitteeFigures
+        fields = [
+            "id",
+            "committee",
+            "period",
+            "needs_raised",
+            "needs_responded",
+            "needs_resolved",
+            "ratings",
+            "ratings_satisfied",
+            "median_days_to_confirm",
+            "median_days_to_complete",
+            "units",
+            "units_participating",
+            "committees",
+            "committees_compliant",
+            "response_rate",
+            "resolution_rate",
+            "satisfaction_rate",
+            "participation_rate",
+            "compliance_rate",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    """Publish an ended period of a committee you manage; the snapshot is what the results page shows."""
+
+    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
+
+    class Meta:
+        model = Publication
+        fields = ["id", "committee", "period", "snapshot", "published_by", "published_at"]
+        read_only_fields = ["snapshot", "published_by", "published_at"]
+        validators = []  # the service reports a second publication of a period with its own message
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["committee"].queryset = registry_scoping.committees_to_manage(request.user)
+
+    def validate_period(self, value: str) -> str:
+        try:
+            periods.parse(value)
+        except periods.InvalidPeriod as error:
+            raise serializers.ValidationError(str(error)) from error
+        return value
+
+
+class ProjectUpdateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """进展汇报 Progress reports on the projects you may see; POST (JSON or multipart with a photo) reports one."""
+
+    serializer_class = ProjectUpdateSerializer
+    filterset_fields = ["project"]
+    ordering_fields = ["created_at"]
+    queryset = ProjectUpdate.objects.none()
+
+    def get_queryset(self):
+        return ProjectUpdate.objects.filter(
+            project__in=registry_scoping.projects_for(self.request.user)
+        ).order_by("-created_at", "-pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with as_400():
+            serializer.instance = projects.post_update(
+                project=data["project"], by=self.request.user, text=data["text"], photo=data.get("photo")
+            )
+
+
+class MilestoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """里程碑 Milestones of the projects you may see; the lead unit (or secretary) adds them and marks them done."""
+
+    serializer_class = MilestoneSerializer
+    filterset_fields = ["project"]
+    queryset = Milestone.objects.none()
+
+    def get_queryset(self):
+        return Milestone.objects.filter(
+            project__in=registry_scoping.projects_for(self.request.user)
+        ).order_by("due_on", "pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with as_400():
+            serializer.instance = projects.add_milestone(
+                project=data["project"], by=self.request.user, title=data["title"], due_on=data["due_on"]
+            )
+
+    @extend_schema(request=None, responses=MilestoneSerializer)
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        """标记完成 Mark the milestone done (the lead unit or the secretary)."""
+        with as_400():
+            milestone = projects.complete_milestone(milestone=self.get_object(), by=request.user)
+        return Response(self.get_serializer(milestone).data)
+
+
+class ProjectLifecycleViewSet(viewsets.GenericViewSet):
+    """项目完成与结转 Complete a project (opens the two-way evaluation) or carry it over with a reason and a new
+    date; the lead unit or the secretary."""
+
+    serializer_class = ProjectStateSerializer
+    queryset = Project.objects.none()
+
+    def get_queryset(self):
+        return registry_scoping.projects_for(self.request.user)
+
+    @extend_schema(request=None, responses=ProjectStateSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        with as_400():
+            project = projects.complete_project(project=self.get_object(), by=request.user)
+        return Response(ProjectStateSerializer(project).data)
+
+    @extend_schema(request=CarryOverSerializer, responses=ProjectStateSerializer)
+    @action(detail=True, methods=["post"], url_path="carry-over")
+    def carry_over(self, request, pk=None):
+        body = CarryOverSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        project = self.get_object()
+        with as_400():
+            projects.carry_over(project=project, by=request.user, **body.validated_data)
+        project.refresh_from_db()
+        return Response(ProjectStateSerializer(project).data)
+
+
+class EvaluationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """双向评价 Evaluations: your own side's at once, the other side's once both are in or the window closed.
+    POST rates a completed project for a side you act for (1–5 and a comment)."""
+
+    serializer_class = EvaluationSerializer
+    filterset_fields = ["project", "side"]
+    queryset = Evaluation.objects.none()
+
+    def get_queryset(self):
+        return scoping.evaluations_for(self.request.user).order_by("-created_at", "-pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with as_400():
+            serializer.instance = evaluation.submit(
+                project=data["project"],
+                by=self.request.user,
+                side=data["side"],
+                score=data["score"],
+                comment=data.get("comment", ""),
+            )
+
+
+class CommitteeFiguresViewSet(viewsets.ReadOnlyModelViewSet):
+    """统计指标 The figures of each committee and period (the three rates, medians, participation, compliance):
+    every period for the secretaries and overseers of the subtree, published periods for the others."""
+
+    serializer_class = CommitteeFiguresSerializer
+    filterset_fields = ["committee", "period"]
+    ordering_fields = ["period"]
+    queryset = CommitteeFigures.objects.none()
+
+    def get_queryset(self):
+        user = self.request.user
+        published = Exists(
+            Publication.objects.filter(committee_id=OuterRef("committee_id"), period=OuterRef("period"))
+        )
+        visible = CommitteeFigures.objects.filter(
+            Q(committee__in=scoping.preview_committees(user))
+            | (Q(committee__in=scoping.result_committees(user)) & published)
+        )
+        return visible.order_by("committee_id", "period")
+
+
+class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """通报 Published results of the committees you may see. POST publishes an ended period of a committee you
+    manage (the figures are recomputed, then frozen)."""
+
+    serializer_class = PublicationSerializer
+    filterset_fields = ["committee", "period"]
+    queryset = Publication.objects.none()
+
+    def get_queryset(self):
+        return Publication.objects.filter(
+            committee__in=scoping.result_committees(self.request.user)
+        ).order_by("-published_at", "-pk")
+
+    @extend_schema(responses={201: PublicationSerializer})
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with as_400():
+            publication = results.publish(
+                committee=body.validated_data["committee"],
+                period=periods.parse(body.validated_data["period"]),
+                by=request.user,
+            )
+        return Response(self.get_serializer(publication).data, status=status.HTTP_201_CREATED)
