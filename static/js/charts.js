@@ -15,6 +15,8 @@ document.addEventListener("DOMContentLoaded", () => {
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { data: names },
+      // containLabel: on a phone the default margins cut the y axis's "100%" in half.
+      grid: { left: 8, right: 16, containLabel: true },
       xAxis: { type: "category", data: data.trend.map((row) => row.period) },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       series: fields.map((field, index) => ({
@@ -35,8 +37,9 @@ document.addEventListener("DOMContentLoaded", () => {
     chart.setOption({
       animation: false,
       tooltip: {},
-      grid: { left: 160 },
-      xAxis: { type: "value" },
+      // Sized to the unit names rather than a fixed 160px margin; no legend above, so no top margin for one.
+      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: byTotal ? 0 : 1 }, // projects are counted: no 0.2 ticks
       yAxis: { type: "category", data: rows.map((row) => row.unit) },
       series: [{
         name: unitsBox.dataset.label,
