@@ -37,6 +37,7 @@ class MatchingRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_queryset(self):
         return scoping.runs_for(self.request.user).select_related("committee").order_by("-created_at", "-pk")
 
+    @extend_schema(responses={202: MatchingRunSerializer})
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)

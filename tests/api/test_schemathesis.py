@@ -19,7 +19,11 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import UserRateThrottle
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.api.world import build_world, id_pools
 
@@ -28,7 +32,7 @@ pytestmark = pytest.mark.django_db
 # Examples per operation and generation mode; 2 roles × ~45 operations × (positive + negative) stay well under
 # three minutes on two cores.
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "12"))
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
 BODY_ID_FIELDS = {
     "committee": "committees",
