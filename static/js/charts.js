@@ -38,8 +38,9 @@ document.addEventListener("DOMContentLoaded", () => {
       animation: false,
       tooltip: {},
       // Sized to the unit names rather than a fixed 160px margin; no legend above, so no top margin for one.
-      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: "value", minInterval: byTotal ? 0 : 1 }, // projects are counted: no 0.2 ticks
+      grid: { left: 8, right: 24, top: 16, bottom: 30, containLabel: true },
+      // projects are counted: no 0.2 ticks; the axis says what the bars measure
+      xAxis: { type: "value", minInterval: byTotal ? 0 : 1, name: unitsBox.dataset.label, nameLocation: "middle", nameGap: 28 },
       yAxis: { type: "category", data: rows.map((row) => row.unit) },
       series: [{
         name: unitsBox.dataset.label,

@@ -228,8 +228,8 @@ def test_both_sides_evaluate_and_the_published_results_rank_and_chart_them(
         phone.goto(f"{base}/projects/{project.pk}/")
         shown = phone.locator("#evaluation ul.list li").all_inner_texts()
         assert len(shown) == 2
-        assert any("需求方：评价服务: 5/5 — 体检细致，老人们很满意" in row for row in shown), shown
-        assert any("提供方：评价配合情况: 4/5 — 驿站组织有序，配合良好" in row for row in shown), shown
+        assert any("需求方（评价服务） 5/5 — 体检细致，老人们很满意" in row for row in shown), shown
+        assert any("提供方（评价配合情况） 4/5 — 驿站组织有序，配合良好" in row for row in shown), shown
         assert not any("尚未向对方公开" in row for row in shown)
     shot(provider_phone, "evaluation-both-sides")
     assert sorted(Evaluation.objects.values_list("side", "score")) == [("need", 5), ("provider", 4)]
