@@ -40,6 +40,10 @@ class MilestoneForm(forms.Form):
     due_on = forms.DateField(label=_("due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class MilestoneDoneForm(forms.Form):
+    milestone = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class CompleteForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("The project is done. Completing it opens the two-way evaluation and cannot be undone."),

@@ -14,8 +14,8 @@ from committees import scoping as registry_scoping
 from committees.models import Project
 
 from . import evaluation, projects
-from .forms import CarryOverForm, CompleteForm, EvaluationForm, MilestoneForm, ProgressForm
-from .models import Evaluation, Milestone, ProjectUpdate
+from .forms import CarryOverForm, CompleteForm, EvaluationForm, MilestoneDoneForm, MilestoneForm, ProgressForm
+from .models import Milestone, ProjectUpdate
 
 PAGE_SIZE = 20
 UPDATES_SHOWN = 20
@@ -108,8 +108,8 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _milestone_done(project, user, data, request):
-    milestone = get_object_or_404(Milestone, pk=request.POST.get("milestone"), project=project)
+def _milestone_done(project, user, data, _request):
+    milestone = get_object_or_404(Milestone, pk=data["milestone"], project=project)
     projects.complete_milestone(milestone=milestone, by=user)
 
 
@@ -129,10 +129,7 @@ _ACTIONS = {
         "done": _("Milestone added."),
     },
     "milestone_done": {
-        "form": lambda request, _sides: (
-            "milestone_form",
-            MilestoneForm({"title": "-", "due_on": "2000-01-01"}),
-        ),
+        "form": lambda request, _sides: ("milestone_done_form", MilestoneDoneForm(request.POST)),
         "run": _milestone_done,
         "done": _("Milestone marked done."),
     },
@@ -171,6 +168,3 @@ def update_photo(request, pk: int):
         return FileResponse(update.photo.open("rb"))
     except FileNotFoundError as error:
         raise Http404 from error
-
-
-__all__ = ["project_list", "project_detail", "update_photo", "Evaluation"]
