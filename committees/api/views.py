@@ -72,7 +72,7 @@ class MemberUnitViewSet(viewsets.ReadOnlyModelViewSet):
         return scoping.units_for(self.request.user).order_by("name", "pk")
 
 
-def _ended(ending, kept: int) -> None:
+def _require_ended(kept: int) -> None:
     """After an end_* service: nothing ended means the row had already ended (the scope was checked before)."""
     if kept == 0:
         raise serializers.ValidationError({"until": [_("This has already ended.")]})
@@ -102,7 +102,7 @@ class MembershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=MembershipChangeSerializer, responses=MembershipSerializer)
     def partial_update(self, request, pk=None):
-        """Change the unit's role on the committee."""
+        """变更角色 Change the unit's role on the committee."""
         membership = self.get_object()
         body = MembershipChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -125,7 +125,7 @@ class MembershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             by=request.user,
             on=body.validated_data.get("on") or timezone.localdate(),
         )
-        _ended(membership, ended)
+        _require_ended(ended)
         return Response(self.get_serializer(Membership.objects.get(pk=membership.pk)).data)
 
 
@@ -157,7 +157,7 @@ class SeatViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=SeatChangeSerializer, responses=SeatSerializer)
     def partial_update(self, request, pk=None):
-        """Correct the position the seat holder is named with."""
+        """更正职务 Correct the position the seat holder is named with."""
         seat = self.get_object()
         body = SeatChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -178,7 +178,7 @@ class SeatViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             by=request.user,
             on=body.validated_data.get("on") or timezone.localdate(),
         )
-        _ended(seat, ended)
+        _require_ended(ended)
         return Response(self.get_serializer(Seat.objects.select_related("user").get(pk=seat.pk)).data)
 
 
