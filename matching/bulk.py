@@ -1,13 +1,38 @@
-"""Writing many computed rows at once: on PostgreSQL COPY into a temporary table and one INSERT … ON CONFLICT
-(seconds for the city's 88,000 figures rows, where batched upserts take minutes under load); elsewhere
-Django's bulk_create with update_conflicts."""
+"""Writing many rows at once on PostgreSQL: COPY (ten times faster than bulk_create for a city run's 100,000+
+proposals), and an upsert through a temporary table and one INSERT … ON CONFLICT (seconds for the city's
+88,000 figures rows, where batched upserts take minutes under load). Elsewhere Django's bulk paths."""
 
 import json
 
 from django.db import connection, models, transaction
 
 
+def copy(model, rows, fields, *, value=None, table: str | None = None) -> None:
+    """COPY `rows` (model instances or dicts) into the model's table (or `table`), `fields` in order.
+    `value(row, field)` gives a cell; by default the instance's attribute, or the dict's key with the field's
+    default when missing. JSON fields are serialised."""
+
+    def cell(row, field):
+        if value is not None:
+            raw = value(row, field)
+        elif isinstance(row, dict):
+            raw = row.get(field.attname, row.get(field.name, field.get_default()))
+        else:
+            raw = getattr(row, field.attname)
+        return json.dumps(raw, ensure_ascii=False) if isinstance(field, models.JSONField) else raw
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(
+            f"COPY {quote(table or model._meta.db_table)} ({columns}) FROM STDIN"
+        ) as stream:
+            for row in rows:
+                stream.write_row(tuple(cell(row, field) for field in fields))
+
+
 def upsert(model, rows: list[models.Model], *, unique_fields: list[str], update_fields: list[str]) -> int:
+    """Insert the rows, or update `update_fields` where a row with the same `unique_fields` exists."""
     if not rows:
         return 0
     if connection.vendor != "postgresql":
@@ -29,21 +54,14 @@ def upsert(model, rows: list[models.Model], *, unique_fields: list[str], update_
     columns = ", ".join(quote(field.column) for field in fields)
     conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique_fields)
     updates = ", ".join(
-        f"{quote(model._meta.get_field(name).column)} = EXCLUDED.{quote(model._meta.get_field(name).column)}"
-        for name in update_fields
+        f"{column} = EXCLUDED.{column}"
+        for column in (quote(model._meta.get_field(name).column) for name in update_fields)
     )
-
-    def value(row, field):
-        raw = getattr(row, field.attname)
-        return json.dumps(raw, ensure_ascii=False) if isinstance(field, models.JSONField) else raw
-
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE upsert_rows ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"
         )
-        with cursor.cursor.copy(f"COPY upsert_rows ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(tuple(value(row, field) for field in fields))
+        copy(model, rows, fields, table="upsert_rows")
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM upsert_rows "
             f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"

@@ -12,7 +12,7 @@ from committees import scoping as registry_scoping
 from committees.api.errors import as_400
 from committees.models import Committee, Project
 
-from .. import evaluation, periods, projects, results, scoping
+from .. import evaluation, figures, periods, projects, results, scoping
 from ..models import CommitteeFigures, Evaluation, Milestone, ProjectUpdate, Publication, validate_photo
 
 
@@ -107,17 +107,7 @@ class CommitteeFiguresSerializer(serializers.ModelSerializer):
             "id",
             "committee",
             "period",
-            "needs_raised",
-            "needs_responded",
-            "needs_resolved",
-            "ratings",
-            "ratings_satisfied",
-            "median_days_to_confirm",
-            "median_days_to_complete",
-            "units",
-            "units_participating",
-            "committees",
-            "committees_compliant",
+            *figures.FIGURE_COUNTS,
             "response_rate",
             "resolution_rate",
             "satisfaction_rate",

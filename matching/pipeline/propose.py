@@ -6,17 +6,17 @@ score once, whatever the units of its quantity. The solver maximises it exactly 
 """
 
 import datetime
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection, models
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from committees.models import Claim, Committee, Need
 from matching import scoring, solver
 
+from .. import bulk
 from ..models import MatchingRun, Proposal, UnitReputation
 from . import deliberate
 from .collect import Candidates, Side
@@ -191,22 +191,15 @@ def write(proposals: list[Proposal], claims: QuerySet[Claim]) -> int:
 
 
 def _copy(proposals: list[Proposal]) -> None:
-    """PostgreSQL COPY: ten times faster than bulk_create for a city run's 100,000+ proposals; same constraints.
-    The columns follow the model, so a new field cannot be forgotten here."""
+    """The columns follow the model, so a new field cannot be forgotten here."""
     now = timezone.now()
     fields = [f for f in Proposal._meta.concrete_fields if not f.primary_key]
-
-    def value(proposal: Proposal, field):
-        if field.name == "created_at":
-            return now
-        raw = getattr(proposal, field.attname)
-        return json.dumps(raw, ensure_ascii=False) if isinstance(field, models.JSONField) else raw
-
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {Proposal._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for proposal in proposals:
-                copy.write_row(tuple(value(proposal, field) for field in fields))
+    bulk.copy(
+        Proposal,
+        proposals,
+        fields,
+        value=lambda proposal, field: now if field.name == "created_at" else getattr(proposal, field.attname),
+    )
 
 
 def live_claims(scope_code: str) -> QuerySet[Claim]:

@@ -8,18 +8,17 @@ figures.compute over the year and its months for every committee, and the reputa
 Running it again replaces the previous run's synthetic rows."""
 
 import datetime
-import json
 import random
 import resource as rusage
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from committees.models import Allocation, Category, Committee, Membership, Need, Project, Resource, User
-from matching import evaluation, figures, periods
+from matching import bulk, evaluation, figures, periods
 from matching.models import CommitteeFigures, Evaluation, Meeting, Proposal
 
 BENCH_USER = "bench_figures"
@@ -295,16 +294,6 @@ class Command(BaseCommand):
             return [row[0] for row in cursor.fetchall()]
 
     def copy(self, model, rows: list[dict]) -> None:
-        """COPY rows into the model's table: fields not given take their defaults; the columns follow the model."""
+        """Fields not given take their defaults; the columns follow the model."""
         with_ids = bool(rows) and "id" in rows[0]
-        fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
-
-        def value(row, field):
-            raw = row.get(field.attname, row.get(field.name, field.get_default()))
-            return json.dumps(raw, ensure_ascii=False) if isinstance(field, models.JSONField) else raw
-
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(tuple(value(row, field) for field in fields))
+        bulk.copy(model, rows, [f for f in model._meta.concrete_fields if with_ids or not f.primary_key])
