@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from committees.models import Allocation, Committee
+from committees.models import Allocation, Committee, Need, Resource
 from committees.scoping import Scope, committees_for, prefix_q, projects_for, scoped
 
 from .models import AgendaItem, Evaluation, MatchingRun, Meeting, Proposal, RulesOfProcedure
@@ -22,9 +22,11 @@ def proposals_for(user) -> QuerySet[Proposal]:
 
     def condition(scope: Scope) -> Q:
         units = scope.liaison_unit_ids
+        # The units' own needs and resources as subqueries: an OR across the joined tables made PostgreSQL join
+        # every proposal to its need and resource first (0.6 s at 130,000 proposals).
         mine = (
-            Q(need__owner_unit_id__in=units)
-            | Q(resource__owner_unit_id__in=units)
+            Q(need_id__in=Need.objects.filter(owner_unit_id__in=units).values("pk"))
+            | Q(resource_id__in=Resource.objects.filter(owner_unit_id__in=units).values("pk"))
             | Q(provider_unit_id__in=units)
             if units
             else Q(pk__in=[])
@@ -101,6 +103,7 @@ def previews_results(user, committee: Committee) -> bool:
 def evaluations_for(user) -> QuerySet[Evaluation]:
     """Ratings on the projects the user may see: once revealed; before that only the side that gave them (its
     liaison, or a secretary managing the project's committee, who acts for either side)."""
+
     def condition(scope: Scope) -> Q:
         units = scope.liaison_unit_ids
         own_need_side = Q(side=Evaluation.Side.NEED) & Exists(
