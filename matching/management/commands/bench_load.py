@@ -109,7 +109,7 @@ class Command(BaseCommand):
         plan_clients = self.api_clients(clients) if profile == "api" else self.page_clients(clients)
         self.stdout.write(
             f"data: {Need.objects.count()} needs, {Committee.objects.count()} committees; {clients} clients, "
-            f"{len({p for c in plan_clients for _, p in c['paths']})} paths, {seconds:.0f} s"
+            f"{len({entry[1] for c in plan_clients for entry in c['paths']})} paths, {seconds:.0f} s"
         )
         port = port or free_port()
         server = self.start_gunicorn(port, workers, settings_module, options["pg_jit"])
@@ -166,7 +166,8 @@ class Command(BaseCommand):
 
     def page_clients(self, count: int) -> list[dict]:
         """One liaison per client, each of a different unit, logging in through the form."""
-        paths = PAGES + [(f"api: {name} (session)", f"/api/v1/{name}/") for name in PAGES_API]
+        api = [(f"api: {name} (session)", f"/api/v1/{name}/", "application/json") for name in PAGES_API]
+        paths = PAGES + api
         return [
             {"auth": {"username": user.username, "password": PASSWORD}, "paths": paths, "accept": "text/html"}
             for user in self.liaisons(count)
