@@ -22,6 +22,7 @@ from committees.models import (
 )
 
 from .errors import as_400
+from .filters import IdFilterSet
 from .serializers import (
     CategorySerializer,
     CollectionRequestSerializer,
@@ -40,7 +41,7 @@ from .serializers import (
 )
 
 
-class CommitteeFilter(filters.FilterSet):
+class CommitteeFilter(IdFilterSet):
     within = filters.CharFilter(
         field_name="area_code", lookup_expr="startswith", label="Division code prefix"
     )
