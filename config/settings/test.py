@@ -12,7 +12,7 @@ STORAGES = {
 LANGUAGE_CODE = "zh-hans"
 
 # Tasks run in the test process unless a test starts a real worker (the fault tests in tests/faults/ send
-# its tasks with send_task, which always goes through the broker).
+# their tasks with send_task, which always goes through the broker).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 
