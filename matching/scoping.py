@@ -5,7 +5,18 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from committees.models import Allocation, Committee, Need, Resource
 from committees.scoping import Scope, committees_for, prefix_q, projects_for, scoped
 
-from .models import AgendaItem, Evaluation, MatchingRun, Meeting, Proposal, RulesOfProcedure
+from .models import (
+    AgendaItem,
+    CommitteeFigures,
+    Evaluation,
+    MatchingRun,
+    Meeting,
+    Milestone,
+    ProjectUpdate,
+    Proposal,
+    Publication,
+    RulesOfProcedure,
+)
 
 
 def runs_for(user) -> QuerySet[MatchingRun]:
@@ -119,3 +130,26 @@ def evaluations_for(user) -> QuerySet[Evaluation]:
         )
 
     return scoped(Evaluation, user, condition).filter(project__in=projects_for(user))
+
+
+def project_updates_for(user) -> QuerySet[ProjectUpdate]:
+    return ProjectUpdate.objects.filter(project__in=projects_for(user))
+
+
+def milestones_for(user) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(project__in=projects_for(user))
+
+
+def figures_for(user) -> QuerySet[CommitteeFigures]:
+    """Every period's figures of the user's subtree; for the others, the periods published for a committee they
+    may see."""
+    published = Exists(
+        Publication.objects.filter(committee_id=OuterRef("committee_id"), period=OuterRef("period"))
+    )
+    return CommitteeFigures.objects.filter(
+        Q(committee__in=preview_committees(user)) | (Q(committee__in=result_committees(user)) & published)
+    )
+
+
+def publications_for(user) -> QuerySet[Publication]:
+    return Publication.objects.filter(committee__in=result_committees(user))

@@ -1,7 +1,6 @@
 """What follows confirmation over REST: project progress, milestones, completion and carry-over, two-way
 evaluations, the committees' figures and the published results. Same scoping and services as the pages."""
 
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -152,9 +151,7 @@ class ProjectUpdateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     queryset = ProjectUpdate.objects.none()
 
     def get_queryset(self):
-        return ProjectUpdate.objects.filter(
-            project__in=registry_scoping.projects_for(self.request.user)
-        ).order_by("-created_at", "-pk")
+        return scoping.project_updates_for(self.request.user).order_by("-created_at", "-pk")
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -172,9 +169,7 @@ class MilestoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Milestone.objects.none()
 
     def get_queryset(self):
-        return Milestone.objects.filter(
-            project__in=registry_scoping.projects_for(self.request.user)
-        ).order_by("due_on", "pk")
+        return scoping.milestones_for(self.request.user).order_by("due_on", "pk")
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -254,15 +249,7 @@ class CommitteeFiguresViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = CommitteeFigures.objects.none()
 
     def get_queryset(self):
-        user = self.request.user
-        published = Exists(
-            Publication.objects.filter(committee_id=OuterRef("committee_id"), period=OuterRef("period"))
-        )
-        visible = CommitteeFigures.objects.filter(
-            Q(committee__in=scoping.preview_committees(user))
-            | (Q(committee__in=scoping.result_committees(user)) & published)
-        )
-        return visible.order_by("committee_id", "period")
+        return scoping.figures_for(self.request.user).order_by("committee_id", "period")
 
 
 class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -274,9 +261,7 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     queryset = Publication.objects.none()
 
     def get_queryset(self):
-        return Publication.objects.filter(
-            committee__in=scoping.result_committees(self.request.user)
-        ).order_by("-published_at", "-pk")
+        return scoping.publications_for(self.request.user).order_by("-published_at", "-pk")
 
     @extend_schema(responses={201: PublicationSerializer})
     def create(self, request, *args, **kwargs):

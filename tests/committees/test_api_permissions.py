@@ -11,7 +11,19 @@ from committees import scoping, services
 from committees.models import Category, CollectionRequest, Membership, Need, Project, Resource, Seat
 from matching import runs
 from matching import scoping as pipeline_scoping
-from matching.models import AgendaItem, Comment, MatchingRun, Meeting, Proposal, Vote
+from matching.models import (
+    AgendaItem,
+    Comment,
+    CommitteeFigures,
+    Evaluation,
+    MatchingRun,
+    Meeting,
+    Milestone,
+    ProjectUpdate,
+    Proposal,
+    Publication,
+    Vote,
+)
 from tests.factories import MembershipFactory, MemberUnitFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +43,11 @@ ENDPOINTS = {
     "meetings": pipeline_scoping.meetings_for,
     "agenda-items": pipeline_scoping.agenda_items_for,
     "topics": pipeline_scoping.topics_for,
+    "project-updates": pipeline_scoping.project_updates_for,
+    "milestones": pipeline_scoping.milestones_for,
+    "evaluations": pipeline_scoping.evaluations_for,
+    "figures": pipeline_scoping.figures_for,
+    "publications": pipeline_scoping.publications_for,
 }
 
 
@@ -68,13 +85,29 @@ def fill_street(street, community, superuser):
         committee=street, title=f"{street.name}全体会议", held_on=timezone.localdate()
     )
     AgendaItem.objects.create(meeting=meeting, proposal=run.proposals.get())
-    Project.objects.create(
+    project = Project.objects.create(
         committee=street,
         title=f"项目{street.name}",
         lead_unit=giver,
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate(),
     )
+    # What follows confirmation: a report, a milestone, a revealed rating, figures and published results.
+    ProjectUpdate.objects.create(project=project, unit=giver, text="进展", created_by=superuser)
+    Milestone.objects.create(project=project, title="第一阶段", due_on=timezone.localdate())
+    Evaluation.objects.create(
+        project=project,
+        side="need",
+        rater_unit=needer,
+        rated_unit=giver,
+        score=5,
+        created_by=superuser,
+        revealed_at=timezone.now(),
+    )
+    for committee in (street, community):
+        CommitteeFigures.objects.create(committee=committee, period="2025", needs_raised=1)
+        CommitteeFigures.objects.create(committee=committee, period="2026", needs_raised=2)
+    Publication.objects.create(committee=street, period="2025", snapshot={}, published_by=superuser)
     SeatFactory(committee=street, role=Seat.Role.MEMBER)
     return needer
 
@@ -145,6 +178,9 @@ WRITES = [
     ("agenda-items", "post", "decide/", {"decision": "approved"}),
     ("topics", "post", "comments/", {"text": "同意"}),
     ("topics", "post", "vote/", {"choice": "for"}),
+    ("milestones", "post", "done/", {}),
+    ("projects", "post", "complete/", {}),
+    ("projects", "post", "carry-over/", {"reason": "延期", "new_end": "2099-01-01"}),
 ]
 
 
@@ -162,6 +198,8 @@ def _snapshot():
         list(AgendaItem.objects.values_list("pk", "decision").order_by("pk")),
         Comment.objects.count(),
         Vote.objects.count(),
+        list(Milestone.objects.values_list("pk", "done_at").order_by("pk")),
+        list(Project.objects.values_list("pk", "status", "ends_on").order_by("pk")),
     )
 
 
