@@ -369,6 +369,30 @@ _CHANGEABLE = {
 }
 
 
+# --- What the admin site asks (config.admin finds this module through settings.ADMIN_ACCESS_POLICY) --------------
+
+# Foreign keys in admin forms offer only what the user may change: an id from outside never validates.
+_CHOICES = {
+    Committee: committees_to_manage,
+    MemberUnit: units_to_manage,
+    User: people_for,
+}
+
+
+def uses_admin(user) -> bool:
+    return scope_of(user).uses_admin
+
+
+def manages_anything(user) -> bool:
+    return scope_of(user).manages_anything
+
+
+def choices_for(model, user) -> QuerySet | None:
+    """The rows an admin form may offer for a foreign key to `model`; None where no rule narrows them."""
+    scope_for = _CHOICES.get(model)
+    return scope_for(user) if scope_for is not None else None
+
+
 def can_view(user, obj) -> bool:
     return _VISIBLE[type(obj)](user).filter(pk=obj.pk).exists()
 
@@ -382,4 +406,15 @@ def can_change(user, obj) -> bool:
 
 def require_change(user, obj) -> None:
     if not can_change(user, obj):
+        raise PermissionDenied
+
+
+def manages_committee(user, committee) -> bool:
+    """A secretary of the committee or of one above it (or a superuser)."""
+    committee_id = getattr(committee, "pk", committee)
+    return committees_to_manage(user).filter(pk=committee_id).exists()
+
+
+def require_manages_committee(user, committee) -> None:
+    if not manages_committee(user, committee):
         raise PermissionDenied

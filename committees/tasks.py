@@ -1,16 +1,29 @@
-"""Scheduled jobs of the registry and the lists: thin wrappers over the domain modules."""
+"""Scheduled jobs of the registry and the lists: thin wrappers over the services. Names are explicit and stable:
+beat's rows in the database name them, so moving a module must not rename a task."""
 
 from celery import shared_task
 from django.db import OperationalError
 
-from . import expiry, reminders
+from committees.services import expiry, rounds
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="committees.tasks.remind_collection_rounds",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def remind_collection_rounds() -> int:
-    return reminders.send_round_reminders()
+    return rounds.send_round_reminders()
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="committees.tasks.expire_overdue_records",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def expire_overdue_records() -> dict[str, int]:
     return expiry.expire_overdue_records()

@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from config.heartbeat import record_heartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("partyhub")
@@ -14,6 +16,4 @@ app.autodiscover_tasks()
 @app.task(name="config.celery.heartbeat", ignore_result=True)
 def heartbeat() -> float:
     """Sent by beat every minute (setup_schedules): /healthz calls beat stale when the last one is too old."""
-    from config.health import record_heartbeat
-
     return record_heartbeat()

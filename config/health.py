@@ -15,13 +15,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-HEARTBEAT_KEY = "beat-heartbeat"
-
-
-def record_heartbeat() -> float:
-    now = time.time()
-    caches["health"].set(HEARTBEAT_KEY, now, timeout=24 * 3600)
-    return now
+from config.celery import app
+from config.heartbeat import HEARTBEAT_KEY
 
 
 def check_database() -> dict:
@@ -49,8 +44,6 @@ def check_redis() -> dict:
 
 def check_workers() -> dict:
     """A broadcast to the workers; each answers with the queues it consumes. Every queue needs one."""
-    from config.celery import app
-
     expected = sorted(settings.CELERY_TASK_QUEUES)
     try:
         replies = app.control.inspect(timeout=settings.HEALTH_WORKER_TIMEOUT).active_queues() or {}

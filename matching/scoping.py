@@ -1,9 +1,19 @@
 """What a user may see of the pipeline, built on committees.scoping (the one answer for the registry)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from committees.models import Allocation, Committee, Need, Resource
-from committees.scoping import Scope, committees_for, prefix_q, projects_for, scoped
+from committees.models import Allocation, Committee, Need, Project, Resource
+from committees.scoping import (
+    Scope,
+    committees_for,
+    committees_to_manage,
+    prefix_q,
+    projects_for,
+    scope_of,
+    scoped,
+)
 
 from .models import (
     AgendaItem,
@@ -79,8 +89,6 @@ def rules_to_manage(user) -> QuerySet[RulesOfProcedure]:
 
 def topics_to_vote(user) -> QuerySet[Proposal]:
     """Open topics of the committees where the user holds a voting seat."""
-    from committees.scoping import scope_of
-
     committees = scope_of(user).voting_committee_ids
     return Proposal.objects.filter(committee_id__in=committees, status__in=Proposal.OPEN_STATUSES)
 
@@ -153,3 +161,65 @@ def figures_for(user) -> QuerySet[CommitteeFigures]:
 
 def publications_for(user) -> QuerySet[Publication]:
     return Publication.objects.filter(committee__in=result_committees(user))
+
+
+# --- Projects: who stands on which side, who acts for it, who leads ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Sides:
+    """Who stands on each side of a project: the units (and committees) that raised its needs and provide."""
+
+    need_units: frozenset[int]
+    need_committees: frozenset[int]
+    provider_units: frozenset[int]
+    provider_committees: frozenset[int]
+
+    @property
+    def units(self) -> frozenset[int]:
+        return self.need_units | self.provider_units
+
+
+def project_sides(project: Project) -> Sides:
+    rows = Allocation.objects.filter(project_id=project.pk).values_list(
+        "need__owner_unit_id", "need__owner_committee_id", "provider_unit_id", "resource__owner_committee_id"
+    )
+    need_units, need_committees, provider_units, provider_committees = (set(), set(), set(), set())
+    for need_unit, need_committee, provider_unit, provider_committee in rows:
+        need_units.add(need_unit)
+        need_committees.add(need_committee)
+        provider_units.add(provider_unit)
+        provider_committees.add(provider_committee)
+    return Sides(
+        *(
+            frozenset(ids - {None})
+            for ids in (need_units, need_committees, provider_units, provider_committees)
+        )
+    )
+
+
+def project_sides_of(user, project: Project, known_sides: Sides | None = None) -> set[str]:
+    """The sides `user` acts for: a liaison their unit's side; a secretary managing the project's committee
+    either side, on a unit's behalf (or for a committee that raised the need)."""
+    sides = known_sides or project_sides(project)
+    scope = scope_of(user)
+    acting = set()
+    if scope.liaison_unit_ids & sides.need_units:
+        acting.add("need")
+    if scope.liaison_unit_ids & sides.provider_units:
+        acting.add("provider")
+    if manages_project(user, project):
+        acting |= {"need", "provider"}
+    return acting
+
+
+def manages_project(user, project: Project) -> bool:
+    """The secretary of the project's committee (or of a committee above it)."""
+    return committees_to_manage(user).filter(pk=project.committee_id).exists()
+
+
+def leads(user, project: Project) -> bool:
+    """The lead unit's liaison, or the committee's secretary: they mark milestones and completion."""
+    if project.lead_unit_id and project.lead_unit_id in scope_of(user).liaison_unit_ids:
+        return True
+    return manages_project(user, project)

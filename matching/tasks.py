@@ -3,70 +3,145 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import compliance, evaluation, figures, projects, runs
+from matching import meetings
+from matching.outcomes import evaluation, figures, projects
+from matching.pipeline import runs
+
 from .pipeline import deliberate, escalate
 
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(
+    name="matching.tasks.run_matching",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
 def run_matching(run_id: int) -> str:
     return runs.execute(run_id)
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(
+    name="matching.tasks.finish_city_run",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
 def finish_city_run(run_id: int) -> str:
     return runs.finish_city(run_id)
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.start_nightly_runs",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def start_nightly_runs() -> int:
     return runs.start_scheduled_runs()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.recover_stalled_runs",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def recover_stalled_runs() -> int:
     return runs.recover_stalled_runs()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.escalate_needs",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def escalate_needs() -> int:
     return escalate.run()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.notify_new_topics",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def notify_new_topics(run_id: int) -> int:
     return deliberate.notify_new_topics(run_id)
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.expire_undecided_topics",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def expire_undecided_topics() -> int:
     return deliberate.expire_undecided()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.check_meeting_compliance",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def check_meeting_compliance() -> int:
-    return compliance.remind_committees_behind()
+    return meetings.remind_committees_behind()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.compute_figures",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def compute_figures() -> int:
     """Nightly: this year's figures and its months for every committee (published periods stay frozen)."""
     return figures.compute_current()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.compute_reputations",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def compute_reputations() -> int:
     return evaluation.compute_reputations()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.close_evaluation_windows",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def close_evaluation_windows() -> int:
     """Daily: reveal the ratings of closed windows, then remind the sides still to rate."""
     evaluation.reveal_closed_windows()
     return evaluation.remind_missing()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="matching.tasks.remind_late_projects",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
 def remind_late_projects() -> int:
     return projects.remind_late_projects()

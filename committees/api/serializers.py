@@ -1,7 +1,6 @@
 """API representations of the registry and the lists; ids in a body are resolved only within the user's scope."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -121,8 +120,6 @@ class RecordSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"owner_unit": [_("You may not publish for this owner.")]}
             ) from error
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
 
 
 class NeedSerializer(RecordSerializer):

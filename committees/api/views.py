@@ -1,6 +1,5 @@
 """The registry and the lists over REST: every queryset from the scoping module; state changes are actions."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -20,9 +19,8 @@ from committees.models import (
     Resource,
     Seat,
 )
+from config.api.filters import IdFilterSet
 
-from .errors import as_400
-from .filters import IdFilterSet
 from .serializers import (
     CategorySerializer,
     CollectionRequestSerializer,
@@ -92,14 +90,13 @@ class MembershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        with as_400():
-            serializer.instance = services.add_membership(
-                by=self.request.user,
-                unit=data["unit"],
-                committee=data["committee"],
-                role=data.get("role", Membership.Role.MEMBER_UNIT),
-                since=data.get("since"),
-            )
+        serializer.instance = services.add_membership(
+            by=self.request.user,
+            unit=data["unit"],
+            committee=data["committee"],
+            role=data.get("role", Membership.Role.MEMBER_UNIT),
+            since=data.get("since"),
+        )
 
     @extend_schema(request=MembershipChangeSerializer, responses=MembershipSerializer)
     def partial_update(self, request, pk=None):
@@ -107,10 +104,7 @@ class MembershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         membership = self.get_object()
         body = MembershipChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with as_400():
-            membership = services.change_membership(
-                membership, by=request.user, role=body.validated_data["role"]
-            )
+        membership = services.change_membership(membership, by=request.user, role=body.validated_data["role"])
         return Response(self.get_serializer(membership).data)
 
     @extend_schema(request=EndSerializer, responses=MembershipSerializer)
@@ -145,16 +139,15 @@ class SeatViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        with as_400():
-            serializer.instance = services.add_seat(
-                by=self.request.user,
-                committee=data["committee"],
-                user=data["user"],
-                role=data["role"],
-                unit=data.get("unit"),
-                position=data.get("position", ""),
-                since=data.get("since"),
-            )
+        serializer.instance = services.add_seat(
+            by=self.request.user,
+            committee=data["committee"],
+            user=data["user"],
+            role=data["role"],
+            unit=data.get("unit"),
+            position=data.get("position", ""),
+            since=data.get("since"),
+        )
 
     @extend_schema(request=SeatChangeSerializer, responses=SeatSerializer)
     def partial_update(self, request, pk=None):
@@ -162,8 +155,7 @@ class SeatViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         seat = self.get_object()
         body = SeatChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with as_400():
-            seat = services.change_seat(seat, by=request.user, position=body.validated_data["position"])
+        seat = services.change_seat(seat, by=request.user, position=body.validated_data["position"])
         return Response(self.get_serializer(seat).data)
 
     @extend_schema(request=EndSerializer, responses=SeatSerializer)
@@ -204,8 +196,7 @@ class CollectionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     def nothing_this_time(self, request, pk=None):
         """本次无 Answer "nothing this time" for the unit (its liaison)."""
         asked = self.get_object()
-        with as_400():
-            asked = services.answer_nothing_this_time(asked, by=request.user)
+        asked = services.answer_nothing_this_time(asked, by=request.user)
         return Response(self.get_serializer(asked).data)
 
 
@@ -280,10 +271,7 @@ class RecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def _change(self, change):
-        try:
-            record = change()
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        record = change()
         return Response(self.get_serializer(record).data, status=status.HTTP_200_OK)
 
 

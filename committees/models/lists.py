@@ -2,11 +2,12 @@
 join them; collection rounds (征集) that ask the units for both; claims (认领) of published needs."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from config.exceptions import InvalidTransition
 
 from .. import validators
 from .registry import Committee, MemberUnit
@@ -59,10 +60,6 @@ def reach_prefix(home_code: str, reach: str) -> str:
     """The division-code prefix of the area a record reaches; never narrower than its own committee."""
     length = REACH_CODE_LENGTH[reach]
     return home_code[:length] if length < len(home_code) else home_code
-
-
-class InvalidTransition(ValidationError):
-    pass
 
 
 class ListRecord(models.Model):

@@ -166,11 +166,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Two queues, so a long city matching run never delays reminders and expiry: the pipeline's tasks go to
-# "matching", everything else to "default". A worker started without -Q consumes both.
+# Two queues, so a long city matching run never delays reminders and expiry: the matching runs go to "matching",
+# everything else (notifications, reminders, figures) to "default". A worker started without -Q consumes both.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = {"default": {}, "matching": {}}
-CELERY_TASK_ROUTES = {"matching.tasks.*": {"queue": "matching"}}
+CELERY_TASK_ROUTES = {
+    "matching.tasks.run_matching": {"queue": "matching"},
+    "matching.tasks.finish_city_run": {"queue": "matching"},
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 REST_FRAMEWORK = {
@@ -179,15 +182,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "committees.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "committees.api.filters.FilterBackend",
+        "config.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_USER_RATE", "2000/hour")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "党建工作协调委员会资源对接平台 API · Party-building coordination: resource matching API",
@@ -202,7 +206,7 @@ SPECTACULAR_SETTINGS = {
     # Every operation documents its error answers (400, 401, 403, 404, 429) with their bodies.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api_schema.add_error_responses",
+        "config.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RecordStatusEnum": "committees.models.lists.ListRecord.Status",
@@ -210,12 +214,15 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "matching.models.Proposal.Status",
         "AnswerEnum": "matching.models.Answer",
         "DecisionEnum": "matching.models.Decision",
-        "MeetingDecisionEnum": "matching.api.serializers.MEETING_DECISIONS",
+        "MeetingDecisionEnum": "matching.api.serializers.pipeline.MEETING_DECISIONS",
         "MembershipRoleEnum": "committees.models.Membership.Role",
         "SeatRoleEnum": "committees.models.Seat.Role",
         "ProjectStatusEnum": "committees.models.Project.Status",
     },
 }
+
+# The admin site (config.admin) asks this module who may enter, who may change, and what a form may offer.
+ADMIN_ACCESS_POLICY = "committees.scoping"
 
 # History rows record who changed what; the admin shows them per object.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
@@ -259,5 +266,3 @@ LOGGING = {
 # --- Matching -------------------------------------------------------------------------------------------------
 MATCHING_MAX_CANDIDATES_PER_NEED = int(os.environ.get("MATCHING_MAX_CANDIDATES_PER_NEED", "10"))
 MATCHING_SHARD_CITY_RUNS = env_bool("MATCHING_SHARD_CITY_RUNS", True)
-# Fault tests only: hold a run open this long after writing its proposals, so a test can kill the worker there.
-MATCHING_FAULT_DELAY_SECONDS = float(os.environ.get("MATCHING_FAULT_DELAY_SECONDS", "0"))

@@ -1,13 +1,13 @@
 from rest_framework.routers import DefaultRouter
 
-from . import outcomes, views
+from matching.api.views import outcomes, pipeline
 
 router = DefaultRouter()
-router.register("matching-runs", views.MatchingRunViewSet, basename="matching-run")
-router.register("proposals", views.ProposalViewSet, basename="proposal")
-router.register("topics", views.TopicViewSet, basename="topic")
-router.register("meetings", views.MeetingViewSet, basename="meeting")
-router.register("agenda-items", views.AgendaItemViewSet, basename="agenda-item")
+router.register("matching-runs", pipeline.MatchingRunViewSet, basename="matching-run")
+router.register("proposals", pipeline.ProposalViewSet, basename="proposal")
+router.register("topics", pipeline.TopicViewSet, basename="topic")
+router.register("meetings", pipeline.MeetingViewSet, basename="meeting")
+router.register("agenda-items", pipeline.AgendaItemViewSet, basename="agenda-item")
 
 router.register("project-updates", outcomes.ProjectUpdateViewSet, basename="project-update")
 router.register("milestones", outcomes.MilestoneViewSet, basename="milestone")

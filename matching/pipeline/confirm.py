@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees import allocations, notifications
+from committees import notifications
 from committees.models import Need, Project, Resource
-from committees.models.lists import InvalidTransition
+from committees.services import allocations
+from config.exceptions import InvalidTransition
 
 from ..models import Answer, Decision, Proposal
 

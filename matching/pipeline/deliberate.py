@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from committees import notifications, scoping
 from committees.models import Seat
-from committees.models.lists import InvalidTransition
+from config.exceptions import InvalidTransition
 
-from ..models import AgendaItem, Answer, Comment, Decision, Meeting, Proposal, RulesOfProcedure, Vote
+from ..models import Answer, Comment, Decision, Proposal, RulesOfProcedure, Vote
 from . import confirm
 
 DEFAULT_RULES = RulesOfProcedure(approval=RulesOfProcedure.Approval.SECRETARY)
@@ -104,7 +104,7 @@ def _side_of(user, proposal: Proposal, side: str | None) -> str:
     return sides.pop()
 
 
-def _locked(proposal: Proposal) -> Proposal:
+def lock_open_topic(proposal: Proposal) -> Proposal:
     locked = (
         Proposal.objects.select_for_update(of=("self",))  # not the joined rows: resource may be an outer join
         .select_related("need", "resource", "committee")
@@ -123,7 +123,7 @@ def answer(proposal: Proposal, *, by, accept: bool, reason: str = "", side: str 
     if not accept and not reason.strip():
         raise ValidationError({"reason": _("Say why your unit declines.")})
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = lock_open_topic(proposal)
         side = _side_of(by, proposal, side)
         field = "need_side" if side == "need" else "provider_side"
         setattr(proposal, field, Answer.ACCEPTED if accept else Answer.DECLINED)
@@ -141,25 +141,20 @@ def answer(proposal: Proposal, *, by, accept: bool, reason: str = "", side: str 
     return proposal
 
 
-def _require_secretary(user, committee) -> None:
-    if not scoping.committees_to_manage(user).filter(pk=committee.pk).exists():
-        raise PermissionDenied
-
-
 def decide(proposal: Proposal, *, by, approve: bool, reason: str = "") -> Proposal:
     """The secretary's decision, where the rules let the secretary decide alone."""
     with transaction.atomic():
-        proposal = _locked(proposal)
-        _require_secretary(by, proposal.committee)
+        proposal = lock_open_topic(proposal)
+        scoping.require_manages_committee(by, proposal.committee)
         if rules_of(proposal.committee).approval != RulesOfProcedure.Approval.SECRETARY:
             raise InvalidTransition(
                 _("By this committee's rules of procedure, topics are not approved by the secretary alone.")
             )
-        _apply_decision(proposal, Decision.APPROVED if approve else Decision.REJECTED, reason)
+        apply_decision(proposal, Decision.APPROVED if approve else Decision.REJECTED, reason)
     return proposal
 
 
-def _apply_decision(proposal: Proposal, decision: str, reason: str = "") -> None:
+def apply_decision(proposal: Proposal, decision: str, reason: str = "") -> None:
     if decision == Decision.REJECTED and not reason.strip():
         raise ValidationError({"reason": _("Give the reason the topic is not adopted.")})
     proposal.committee_decision = decision
@@ -214,7 +209,7 @@ def vote(proposal: Proposal, *, by, choice: str) -> Proposal:
     if choice not in Vote.Choice.values:
         raise ValidationError({"choice": _("Choose for, against or abstain.")})
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = lock_open_topic(proposal)
         if not can_vote(by, proposal.committee):
             raise PermissionDenied
         rules = rules_of(proposal.committee)
@@ -231,7 +226,7 @@ def vote(proposal: Proposal, *, by, choice: str) -> Proposal:
         if tally["quorum_reached"]:
             decision = Decision.APPROVED if tally["majority_for"] else Decision.REJECTED
             reason = "" if tally["majority_for"] else _("Rejected by the online vote.")
-            _apply_decision(proposal, decision, reason)
+            apply_decision(proposal, decision, reason)
     return proposal
 
 
@@ -249,72 +244,6 @@ def vote_tally(proposal: Proposal) -> dict:
         "quorum_reached": seats > 0 and cast * 100 >= rules.quorum_percent * seats,
         "majority_for": cast > 0 and votes_for * 100 > rules.majority_percent * cast,
     }
-
-
-# --- Meetings ----------------------------------------------------------------------------------------------------
-
-
-def schedule_meeting(
-    *, committee, by, title: str, held_on, kind: str = Meeting.Kind.PLENARY, place: str = "", attendees=()
-) -> Meeting:
-    """A secretary schedules a meeting of a committee they manage; the attendees are told when and where."""
-    _require_secretary(by, committee)
-    meeting = Meeting(
-        committee=committee, kind=kind, title=title.strip(), held_on=held_on, place=place.strip()
-    )
-    meeting.full_clean()
-    with transaction.atomic():
-        meeting.save()
-        meeting.attendees.set(attendees)
-        notify_attendees(meeting)
-    return meeting
-
-
-def put_on_agenda(meeting: Meeting, *, proposal: Proposal, by) -> AgendaItem:
-    """Put an open topic of the meeting's committee on its agenda, undecided."""
-    _require_secretary(by, meeting.committee)
-    if proposal.committee_id != meeting.committee_id:
-        raise ValidationError({"proposal": _("The topic is not decided by this meeting's committee.")})
-    if proposal.status not in Proposal.OPEN_STATUSES:
-        raise ValidationError(
-            {
-                "proposal": _("This topic is already closed (%(status)s).")
-                % {"status": proposal.get_status_display()}
-            }
-        )
-    try:
-        with transaction.atomic():
-            return AgendaItem.objects.create(meeting=meeting, proposal=proposal)
-    except IntegrityError as error:
-        raise ValidationError({"proposal": _("The topic is already on this meeting's agenda.")}) from error
-
-
-def record_meeting_decision(item: AgendaItem, *, by, decision: str, note: str = "") -> AgendaItem:
-    """A meeting's decision on a topic of its agenda: approve, reject (with a reason) or postpone."""
-    if decision not in (Decision.APPROVED, Decision.REJECTED, Decision.DEFERRED):
-        raise ValidationError({"decision": _("Choose approve, reject or postpone.")})
-    with transaction.atomic():
-        item = (
-            AgendaItem.objects.select_for_update(of=("self",))
-            .select_related("meeting__committee")
-            .get(pk=item.pk)
-        )
-        _require_secretary(by, item.meeting.committee)
-        proposal = _locked(item.proposal)
-        if proposal.committee_id != item.meeting.committee_id:
-            raise PermissionDenied
-        item.decision, item.note = decision, note.strip()
-        item.save(update_fields=["decision", "note"])
-        _apply_decision(proposal, decision, note)
-    return item
-
-
-def notify_attendees(meeting: Meeting) -> int:
-    return notifications.notify(
-        meeting.attendees.all(),
-        _("Meeting “%(title)s” on %(date)s at %(place)s.")
-        % {"title": meeting.title, "date": meeting.held_on.isoformat(), "place": meeting.place or "—"},
-    )
 
 
 # --- Scheduled: topics undecided past their date expire ----------------------------------------------------------

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from committees import scoping, services
 from committees.models import Category, CollectionRequest, Need, Project, Resource, Seat
-from matching import runs
 from matching import scoping as pipeline_scoping
 from matching.models import AgendaItem, MatchingRun, Meeting
+from matching.pipeline import runs
 from tests.factories import (
     CommunityFactory,
     DistrictFactory,

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from committees import services
 from committees.models import Category, Need, Project, Resource
-from matching import evaluation, figures, periods, projects
 from matching.models import Answer, Decision, Evaluation, Proposal, Publication
+from matching.outcomes import evaluation, figures, periods, projects
 from matching.pipeline import confirm
 from tests.browser.helpers import log_in
 from tests.factories import (

@@ -9,7 +9,6 @@ from rest_framework.test import APIClient
 
 from committees import scoping, services
 from committees.models import Category, CollectionRequest, Membership, Need, Project, Resource, Seat
-from matching import runs
 from matching import scoping as pipeline_scoping
 from matching.models import (
     AgendaItem,
@@ -24,6 +23,7 @@ from matching.models import (
     Publication,
     Vote,
 )
+from matching.pipeline import runs
 from tests.factories import MembershipFactory, MemberUnitFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
 from committees import services
-from committees.expiry import expire_overdue_records
 from committees.models import Category, Claim, Need, Resource
+from committees.services.expiry import expire_overdue_records
 from tests.factories import MembershipFactory, MemberUnitFactory
 
 pytestmark = pytest.mark.django_db

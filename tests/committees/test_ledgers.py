@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 
 from committees import ledgers, services
+from committees.ledgers import importing
 from committees.models import Category, Need, PersonalDataExport, Project, Resource, Seat
 from tests.factories import SeatFactory
 
@@ -395,10 +396,10 @@ def test_a_file_that_is_not_an_import_gets_a_clear_message(client, secretary, co
 
 
 def test_too_many_rows_or_bytes_are_refused(client, secretary, monkeypatch):
-    monkeypatch.setattr(ledgers, "MAX_IMPORT_ROWS", 2)
+    monkeypatch.setattr(importing, "MAX_IMPORT_ROWS", 2)
     response = upload(client, xlsx(headers_of(Need), [need_row()] * 3))
     assert "2" in response.context["form"].errors["file"][0]
-    monkeypatch.setattr(ledgers, "MAX_IMPORT_BYTES", 1024)
+    monkeypatch.setattr(importing, "MAX_IMPORT_BYTES", 1024)
     response = upload(client, xlsx(headers_of(Need), [need_row()]))
     assert response.context["form"].errors["file"] == [
         gettext("The file is larger than %(size)d MB; split it into smaller files.") % {"size": 0}
@@ -427,4 +428,4 @@ def test_the_import_keeps_a_bounded_number_of_queries(
 def test_every_constraint_of_the_records_is_checked_without_a_query_per_row():
     for model in (Need, Resource):
         for constraint in model._meta.constraints:
-            assert constraint.name.split("_", 1)[1] in services._CHECKS_IN_PYTHON, constraint.name
+            assert constraint.name.split("_", 1)[1] in importing._CHECKS_IN_PYTHON, constraint.name

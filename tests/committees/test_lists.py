@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from committees import scoping, services
 from committees.models import Category, Claim, CollectionRequest, Need, Reach, Resource
-from committees.models.lists import InvalidTransition
+from config.exceptions import InvalidTransition
 from tests.factories import MembershipFactory, MemberUnitFactory
 
 pytestmark = pytest.mark.django_db

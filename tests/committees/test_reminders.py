@@ -7,7 +7,7 @@ from django_celery_beat.models import PeriodicTask
 
 from committees import services
 from committees.models import CollectionRequest
-from committees.reminders import send_round_reminders
+from committees.services.rounds import send_round_reminders
 from committees.tasks import remind_collection_rounds
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_units_that_answered_are_not_reminded(round_closing_in_two_days, two_str
 
 
 def test_the_task_calls_the_reminders(round_closing_in_two_days, monkeypatch):
-    monkeypatch.setattr("committees.reminders.timezone.localdate", lambda: TODAY)
+    monkeypatch.setattr("committees.services.rounds.timezone.localdate", lambda: TODAY)
     assert remind_collection_rounds.apply().get() == 1
 
 

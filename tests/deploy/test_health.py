@@ -11,7 +11,7 @@ from django.test import override_settings
 from django_celery_beat.models import PeriodicTask
 
 from config.celery import heartbeat
-from config.health import HEARTBEAT_KEY, record_heartbeat
+from config.heartbeat import HEARTBEAT_KEY, record_heartbeat
 
 pytestmark = pytest.mark.django_db
 

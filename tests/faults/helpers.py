@@ -15,8 +15,8 @@ import pytest
 from django.db import connection, transaction
 
 from config.celery import app
-from matching import runs
 from matching.models import MatchingRun
+from matching.pipeline import runs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,11 +36,14 @@ def db_url(port: int | None = None) -> str:
 class Process:
     """A Celery subprocess in its own session, its output in a log file the test can read."""
 
-    def __init__(self, args: list[str], env: dict, log: Path):
+    def __init__(self, args: list[str], env: dict, log: Path, hold_run_seconds: float | None = None):
         self.log = log
         self._file = open(log, "wb")  # noqa: SIM115 - closed in stop()
+        command = [sys.executable, "-m", "celery", "-A", "config", *args]
+        if hold_run_seconds is not None:
+            command = [sys.executable, "-m", "tests.faults.delayed_worker", str(hold_run_seconds), *args]
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", *args],
+            command,
             cwd=ROOT,
             env=env,
             stdout=self._file,
@@ -81,8 +84,16 @@ def celery_env(*, broker_url: str, database_url: str | None = None, **extra: str
     }
 
 
-def worker(tmp_path: Path, *, broker_url: str, database_url: str | None = None, **extra: str) -> Process:
-    """A worker on every queue (without -Q a worker consumes all of CELERY_TASK_QUEUES), one task at a time."""
+def worker(
+    tmp_path: Path,
+    *,
+    broker_url: str,
+    database_url: str | None = None,
+    hold_run_seconds: float | None = None,
+    **extra: str,
+) -> Process:
+    """A worker on every queue (without -Q a worker consumes all of CELERY_TASK_QUEUES), one task at a time; with
+    `hold_run_seconds`, each matching run waits that long after writing, inside its transaction."""
     name = f"fault{time.monotonic_ns()}"
     return Process(
         [
@@ -95,6 +106,7 @@ def worker(tmp_path: Path, *, broker_url: str, database_url: str | None = None, 
         ],
         celery_env(broker_url=broker_url, database_url=database_url, **extra),
         tmp_path / f"{name}.log",
+        hold_run_seconds,
     )
 
 

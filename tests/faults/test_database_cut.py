@@ -32,9 +32,7 @@ def test_a_database_outage_mid_run_is_retried_and_leaves_no_half_written_run(are
     )
 
     # given a worker reaching PostgreSQL through the proxy, 3 s inside a run's transaction
-    busy = worker(
-        tmp_path, broker_url=broker.url, database_url=db_url(proxy.port), MATCHING_FAULT_DELAY_SECONDS="3"
-    )
+    busy = worker(tmp_path, broker_url=broker.url, database_url=db_url(proxy.port), hold_run_seconds=3)
     try:
         send_task(broker.url, "matching.tasks.run_matching", [run.pk])
         wait_for(

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from committees.models import Need, Resource
 from config.celery import app
-from matching import runs
 from matching.models import MatchingRun, Proposal
+from matching.pipeline import runs
 
 from .helpers import expected_proposals, send_task, wait_for, worker
 
@@ -38,7 +38,7 @@ def test_a_restarted_redis_loses_messages_but_no_run(area, publish, broker, tmp_
     queue = app.amqp.router.route({}, "matching.tasks.run_matching")["queue"].name
 
     # given a worker busy with the first run (4 s inside its transaction) and the second run's message waiting
-    busy = worker(tmp_path, broker_url=broker.url, MATCHING_FAULT_DELAY_SECONDS="4")
+    busy = worker(tmp_path, broker_url=broker.url, hold_run_seconds=4)
     try:
         send_task(broker.url, "matching.tasks.run_matching", [first.pk])
         wait_for(

@@ -30,9 +30,7 @@ def test_a_killed_worker_leaves_no_trace_and_the_restarted_one_finishes_the_run(
     run = MatchingRun.objects.create(committee=area["dongcheng"], scope_code="110101")
 
     # A killed worker's message comes back after the visibility timeout.
-    slow = worker(
-        tmp_path, broker_url=broker.url, MATCHING_FAULT_DELAY_SECONDS="30", CELERY_VISIBILITY_TIMEOUT="3"
-    )
+    slow = worker(tmp_path, broker_url=broker.url, hold_run_seconds=30, CELERY_VISIBILITY_TIMEOUT="3")
     try:
         send_task(broker.url, "matching.tasks.run_matching", [run.pk])
         wait_for(

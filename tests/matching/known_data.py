@@ -15,8 +15,8 @@ from committees.models import (
     Project,
     Resource,
 )
-from matching import figures, periods
 from matching.models import Evaluation, Meeting, Proposal, RulesOfProcedure
+from matching.outcomes import figures, periods
 from tests.factories import MembershipFactory, MemberUnitFactory
 
 

@@ -45,7 +45,7 @@ def test_runs_and_proposals_of_other_districts_are_invisible(
     publish(Need, area["liupukang"])
     publish(Resource, area["liupukang"])
     other = MatchingRun.objects.create(committee=area["desheng"], scope_code=area["desheng"].area_code)
-    from matching import runs
+    from matching.pipeline import runs
 
     runs.execute(other.pk)
     assert client.get(reverse("admin:matching_matchingrun_change", args=[other.pk])).status_code in (302, 404)
@@ -75,7 +75,7 @@ def test_the_proposal_list_keeps_a_bounded_query_count(
     for i in range(pairs):
         publish(Need, area["minan"], title=f"需要义诊{i}")
         publish(Resource, area["jiudaowan"], title=f"提供义诊{i}")
-    from matching import runs
+    from matching.pipeline import runs
 
     runs.execute(MatchingRun.objects.create(scope_code="110101005", committee=area["beixinqiao"]).pk)
     assert Proposal.objects.count() == pairs

@@ -44,7 +44,7 @@ def test_a_run_over_another_district_is_a_400(api, area, secretary_of):
 
 def test_both_sides_accept_and_the_secretary_approves_over_the_api(api, area, pair, secretary_of):
     MatchingRun.objects.create(committee=area["beixinqiao"], scope_code="110101005")
-    from matching import runs
+    from matching.pipeline import runs
 
     runs.execute(MatchingRun.objects.get().pk)
     pk = Proposal.objects.get().pk
@@ -59,7 +59,7 @@ def test_both_sides_accept_and_the_secretary_approves_over_the_api(api, area, pa
 def test_a_decline_without_a_reason_is_a_400_and_another_unit_sees_no_topic(
     api, area, pair, liaison_of, publish
 ):
-    from matching import runs
+    from matching.pipeline import runs
 
     runs.execute(MatchingRun.objects.create(committee=area["beixinqiao"], scope_code="110101005").pk)
     pk = Proposal.objects.get().pk

@@ -4,9 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from committees.models import Need, Project, Resource, Seat
-from matching import runs
 from matching.models import AgendaItem, Comment, MatchingRun, Meeting, Proposal, RulesOfProcedure, Vote
-from matching.pipeline import deliberate
+from matching.pipeline import deliberate, runs
 from tests.factories import SeatFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from committees.models import Project
-from matching import projects
 from matching.models import Evaluation, Milestone, ProjectUpdate, Publication
+from matching.outcomes import projects
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from committees.models import Need, Resource
-from matching import runs
 from matching.models import MatchingRun
+from matching.pipeline import runs
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from committees import scoping
 from committees.models import Need, Notification, Project, Resource, Seat
-from committees.models.lists import InvalidTransition
-from matching import compliance, runs
+from config.exceptions import InvalidTransition
+from matching import meetings
 from matching.models import AgendaItem, Decision, MatchingRun, Meeting, Proposal, RulesOfProcedure
-from matching.pipeline import confirm, deliberate
+from matching.pipeline import confirm, deliberate, runs
 from tests.factories import SeatFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_a_meeting_decision_approves_and_the_project_follows(topic, area, secret
         is_held=True,
     )
     item = AgendaItem.objects.create(meeting=meeting, proposal=topic["proposal"])
-    deliberate.record_meeting_decision(item, by=secretary_of(area["beixinqiao"]), decision=Decision.APPROVED)
+    meetings.record_meeting_decision(item, by=secretary_of(area["beixinqiao"]), decision=Decision.APPROVED)
     assert Proposal.objects.get().status == "confirmed" and Project.objects.count() == 1
 
 
@@ -161,11 +161,11 @@ def test_a_meeting_may_postpone_or_reject_with_a_reason(topic, area, secretary_o
     )
     item = AgendaItem.objects.create(meeting=meeting, proposal=topic["proposal"])
     secretary = secretary_of(area["beixinqiao"])
-    deliberate.record_meeting_decision(item, by=secretary, decision=Decision.DEFERRED, note="待补充材料")
+    meetings.record_meeting_decision(item, by=secretary, decision=Decision.DEFERRED, note="待补充材料")
     assert Proposal.objects.get().status == "proposed"
     with pytest.raises(ValidationError):
-        deliberate.record_meeting_decision(item, by=secretary, decision=Decision.REJECTED)
-    deliberate.record_meeting_decision(
+        meetings.record_meeting_decision(item, by=secretary, decision=Decision.REJECTED)
+    meetings.record_meeting_decision(
         item, by=secretary, decision=Decision.REJECTED, note="不在本委员会职责范围"
     )
     assert Proposal.objects.get().status == "rejected"
@@ -175,7 +175,7 @@ def test_another_streets_secretary_cannot_record_a_decision(topic, area, secreta
     meeting = Meeting.objects.create(committee=area["beixinqiao"], title="会议", held_on=timezone.localdate())
     item = AgendaItem.objects.create(meeting=meeting, proposal=topic["proposal"])
     with pytest.raises(PermissionDenied):
-        deliberate.record_meeting_decision(
+        meetings.record_meeting_decision(
             item, by=secretary_of(area["jianguomen"]), decision=Decision.APPROVED
         )
     assert Proposal.objects.get().committee_decision == "pending"
@@ -231,12 +231,10 @@ def test_committees_with_fewer_than_two_plenaries_are_flagged_and_reminded(
         held_on=datetime.date(year, 5, 1),
         is_held=True,
     )
-    behind = compliance.committees_behind(
-        area["beixinqiao"].__class__.objects.filter(pk=area["beixinqiao"].pk)
-    )
+    behind = meetings.committees_behind(area["beixinqiao"].__class__.objects.filter(pk=area["beixinqiao"].pk))
     assert behind.exists() is flagged
     mail.outbox.clear()
-    compliance.remind_committees_behind(year)
+    meetings.remind_committees_behind(year)
     reminded = Notification.objects.filter(user=secretary).exists()
     assert reminded is flagged
 

@@ -71,7 +71,7 @@ def test_an_escalated_need_reaches_the_streets_resources_in_the_next_run(area, p
     publish(Resource, area["jiudaowan"], reach="street", title="义诊")
     age(need, 15)
     escalate.run()
-    from matching import runs
+    from matching.pipeline import runs
 
     run = MatchingRun.objects.create(scope_code="110101005", committee=area["beixinqiao"])
     runs.execute(run.pk)

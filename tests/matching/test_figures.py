@@ -10,7 +10,6 @@ from committees.models import (
     Need,
     Resource,
 )
-from matching import evaluation, figures, periods, results
 from matching.models import (
     CommitteeFigures,
     Evaluation,
@@ -21,6 +20,7 @@ from matching.models import (
     Proposal,
     UnitReputation,
 )
+from matching.outcomes import evaluation, figures, periods, results
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +191,7 @@ def test_a_higher_reputation_wins_where_scores_otherwise_tie(area, publish):
     UnitReputation.objects.create(unit=trusted.owner_unit, ratings=4, rating_sum=20, score=4.6)
     UnitReputation.objects.create(unit=untested.owner_unit, ratings=4, rating_sum=8, score=2.4)
     run = MatchingRun.objects.create(committee=area["beixinqiao"], scope_code="110101005", status="running")
-    from matching import runs
+    from matching.pipeline import runs
 
     runs.perform(run)
     chosen = run.proposals.get(need=need)

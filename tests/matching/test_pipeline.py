@@ -10,9 +10,8 @@ from scipy.optimize import linear_sum_assignment
 
 from committees import services
 from committees.models import Need, Resource
-from matching import runs
 from matching.models import MatchingRun, Proposal
-from matching.pipeline import propose
+from matching.pipeline import propose, runs
 from tests.factories import MembershipFactory, MemberUnitFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committees.models import Notification, Project
-from matching import evaluation, projects
 from matching.models import CarryOver, Evaluation, Milestone, ProjectUpdate
+from matching.outcomes import evaluation, projects
 
 pytestmark = pytest.mark.django_db
 

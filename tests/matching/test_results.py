@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from matching import figures, periods, results
 from matching.models import CommitteeFigures, Evaluation, Publication
+from matching.outcomes import figures, periods, results
 from tests.factories import MembershipFactory, MemberUnitFactory
 from tests.matching.known_data import at
 

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from matching import runs
 from matching.models import MatchingRun
+from matching.pipeline import runs
 
 pytestmark = pytest.mark.django_db
 

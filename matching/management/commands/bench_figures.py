@@ -18,8 +18,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from committees.models import Allocation, Category, Committee, Membership, Need, Project, Resource, User
-from matching import bulk, evaluation, figures, periods
+from matching import bulk
 from matching.models import CommitteeFigures, Evaluation, Meeting, Proposal
+from matching.outcomes import evaluation, figures, periods
 
 BENCH_USER = "bench_figures"
 TITLE = "基准项目"

@@ -21,9 +21,8 @@ from django.utils import timezone
 from committees.models import Category, Committee, Membership, Need, Resource, User
 from committees.models.lists import REACH_CODE_LENGTH, reach_prefix
 from committees.text import tokenize
-from matching import runs
 from matching.models import MatchingRun, Proposal
-from matching.pipeline import propose
+from matching.pipeline import propose, runs
 
 BENCH_USER = "bench_matching"
 BATCH = 5000

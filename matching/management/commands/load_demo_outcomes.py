@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from committees import services
 from committees.models import Category, Committee, MemberUnit, Need, Project, Reach, Resource, User
-from matching import evaluation, figures, periods, projects, results
 from matching.models import (
     Answer,
     Decision,
@@ -22,6 +21,7 @@ from matching.models import (
     Proposal,
     Publication,
 )
+from matching.outcomes import evaluation, figures, periods, projects, results
 from matching.pipeline import confirm
 
 STREET = "110101005"

@@ -1,0 +1,192 @@
+"""State changes of the lists: resources and needs (create, edit, publish, withdraw) and claims (认领)."""
+
+import datetime
+
+from config.exceptions import InvalidTransition
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees import scoping
+from committees.models import Claim, Membership, MemberUnit, Need, Resource
+from committees.models.lists import ListRecord, reach_prefix
+from committees.text import tokenize
+
+from .rounds import mark_answered
+
+# --- The lists: resources and needs ----------------------------------------------------------------------------
+
+RECORD_FIELDS = {
+    "category",
+    "title",
+    "description",
+    "quantity",
+    "measure",
+    "beneficiaries",
+    "contact_name",
+    "contact_phone",
+    "reach",
+}
+RESOURCE_FIELDS = RECORD_FIELDS | {"kind", "available_from", "available_until", "booking"}
+NEED_FIELDS = RECORD_FIELDS | {"deadline", "urgency", "source"}
+
+
+def editable_fields(model) -> set[str]:
+    return RESOURCE_FIELDS if model is Resource else NEED_FIELDS
+
+
+def check_owner(*, by, owner_unit, owner_committee, committee) -> None:
+    """The owner and home committee must be within what `by` may act for; ids from a form are never trusted."""
+    if (owner_unit is None) == (owner_committee is None):
+        raise ValidationError(_("A record is owned by a member unit or by a committee, not both."))
+    scope = scoping.scope_of(by)
+    if owner_unit is not None:
+        acts_for_unit = (
+            owner_unit.pk in scope.liaison_unit_ids
+            or scoping.units_to_manage(by).filter(pk=owner_unit.pk).exists()
+        )
+        if not acts_for_unit:
+            raise PermissionDenied
+        if not Membership.objects.current().filter(unit=owner_unit, committee=committee).exists():
+            raise ValidationError({"committee": _("The unit is not a current member of this committee.")})
+        if not scope.is_superuser and owner_unit.pk not in scope.liaison_unit_ids:
+            if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
+                raise PermissionDenied
+    else:
+        if owner_committee.pk != committee.pk:
+            raise ValidationError({"committee": _("A committee's own record is on its own list.")})
+        if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
+            raise PermissionDenied
+
+
+def _prepare(record) -> None:
+    """Derived fields, then validation: the reach area, and the words the matcher compares (jieba is slow,
+    so they are cut once here rather than on every matching run)."""
+    record.reach_prefix = reach_prefix(record.committee.area_code, record.reach)
+    record.tokens = " ".join(tokenize(f"{record.title} {record.description}"))
+    record.full_clean(exclude=["created_by"])
+
+
+def create_record(
+    model, *, by, owner_unit=None, owner_committee=None, committee, collection_request=None, **fields
+):
+    """Create a draft resource or need for a unit or committee that `by` acts for."""
+    unknown = set(fields) - editable_fields(model)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    check_owner(by=by, owner_unit=owner_unit, owner_committee=owner_committee, committee=committee)
+    if collection_request is not None and collection_request.unit_id != getattr(owner_unit, "pk", None):
+        raise ValidationError(
+            {"collection_request": _("A collection request is answered by the unit it was sent to.")}
+        )
+    record = model(
+        owner_unit=owner_unit,
+        owner_committee=owner_committee,
+        committee=committee,
+        created_by=by,
+        collection_request=collection_request,
+        **fields,
+    )
+    _prepare(record)
+    with transaction.atomic():
+        record._history_user = by
+        record.save()
+        if collection_request is not None:
+            mark_answered(collection_request, by=by)
+    return record
+
+
+def update_record(record, *, by, **fields):
+    """Change a draft or published record's content; status and quantities allocated are not edited this way."""
+    scoping.require_change(by, record)
+    unknown = set(fields) - editable_fields(type(record))
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        record = type(record).objects.select_for_update().get(pk=record.pk)
+        if record.status not in record.EDITABLE_STATUSES:
+            raise InvalidTransition(_("Only drafts and published records without allocations can be edited."))
+        for name, value in fields.items():
+            setattr(record, name, value)
+        if record.quantity < record.allocated_quantity:
+            raise ValidationError(
+                {"quantity": _("The quantity cannot be less than what is already allocated.")}
+            )
+        _prepare(record)
+        record._history_user = by
+        record.save()
+    return record
+
+
+def publish_record(record, *, by):
+    """Publish a draft: it appears on the lists within its reach; a need opens for claims by the home committee's
+    member units first, and to the claim hall once the committee's claim window has passed."""
+    scoping.require_change(by, record)
+    with transaction.atomic():
+        record = type(record).objects.select_for_update().get(pk=record.pk)
+        mark_published(record, at=timezone.now())
+        record._history_user = by
+        record.save()
+    return record
+
+
+def mark_published(record, *, at) -> None:
+    record.transition_to(ListRecord.Status.PUBLISHED)
+    record.published_at = at
+    if isinstance(record, Need):
+        record.claim_hall_from = at + datetime.timedelta(days=record.committee.claim_window_days)
+
+
+def withdraw_record(record, *, by, reason: str):
+    """Withdraw a record (deleting is withdrawing): it leaves the lists, live claims on it are cancelled."""
+    scoping.require_change(by, record)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the record is withdrawn.")})
+    with transaction.atomic():
+        record = type(record).objects.select_for_update().get(pk=record.pk)
+        record.transition_to(ListRecord.Status.WITHDRAWN, reason=reason.strip())
+        record._history_user = by
+        record.save()
+        if isinstance(record, Need):
+            for claim in record.claims.select_for_update().filter(status=Claim.Status.LIVE):
+                claim.status = Claim.Status.CANCELLED
+                claim.cancel_reason = str(_("The need was withdrawn."))
+                claim._history_user = by
+                claim.save(update_fields=["status", "cancel_reason"])
+    return record
+
+
+# --- Claims (认领) ------------------------------------------------------------------------------------------------
+
+
+def claim_need(need: Need, *, unit: MemberUnit, by, note: str = "") -> Claim:
+    """A unit claims a published need it may see; the committee deliberates the claim like a proposal."""
+    if unit.pk not in scoping.scope_of(by).liaison_unit_ids:
+        raise PermissionDenied
+    if not scoping.claimable_needs(unit.pk).filter(pk=need.pk).exists():
+        raise ValidationError(_("This need is not open for your unit to claim."))
+    claim = Claim(need=need, unit=unit, note=note.strip(), created_by=by)
+    claim._history_user = by
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError as error:
+        raise ValidationError(_("Your unit has already claimed this need.")) from error
+    return claim
+
+
+def cancel_claim(claim: Claim, *, by, reason: str) -> Claim:
+    if claim.unit_id not in scoping.scope_of(by).liaison_unit_ids:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the claim is cancelled.")})
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != Claim.Status.LIVE:
+            raise InvalidTransition(_("Only a live claim can be cancelled."))
+        claim.status = Claim.Status.CANCELLED
+        claim.cancel_reason = reason.strip()
+        claim._history_user = by
+        claim.save(update_fields=["status", "cancel_reason"])
+    return claim

@@ -1,0 +1,1 @@
+"""The liaisons' pages of the lists (resources, needs, claims, collection rounds)."""

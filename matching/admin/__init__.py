@@ -1,0 +1,4 @@
+"""The pipeline's and the outcomes' admin, registered on the shared site (config.admin) in this order, and the
+home page's panels."""
+
+from . import runs, topics, meetings, outcomes, panels  # noqa: F401, I001  (registration order)

@@ -1,0 +1,186 @@
+"""The secretaries' admin for what follows confirmation: indicator systems and scores, figures, evaluations and
+published results, and the dashboard panels (figures with their trend, items needing action)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from committees import scoping as registry_scoping
+from committees.admin.filters import InScopeCommitteeFilter
+from config.admin.base import ScopedAdmin, ScopedInline
+from config.admin.site import admin_site
+from matching.models import (
+    CommitteeFigures,
+    Evaluation,
+    Indicator,
+    IndicatorScore,
+    IndicatorTree,
+    Publication,
+)
+from matching.outcomes import results
+
+
+def _in_read_scope(model, field: str = "committee__area_code"):
+    return lambda user: registry_scoping.scoped(
+        model, user, lambda scope: registry_scoping.prefix_q(field, scope.read_codes)
+    )
+
+
+def _in_manage_scope(model, field: str = "committee__area_code"):
+    return lambda user: registry_scoping.scoped(
+        model, user, lambda scope: registry_scoping.prefix_q(field, scope.manage_codes)
+    )
+
+
+class IndicatorInline(ScopedInline):
+    model = Indicator
+    fields = ["position", "name", "parent", "kind", "metric", "weight", "max_score"]
+    extra = 3
+    view_scope = staticmethod(_in_read_scope(Indicator, "tree__committee__area_code"))
+    change_scope = staticmethod(_in_manage_scope(Indicator, "tree__committee__area_code"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            tree_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Indicator.objects.filter(tree_id=tree_id or 0, kind=Indicator.Kind.GROUP)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(IndicatorTree, site=admin_site)
+class IndicatorTreeAdmin(ScopedAdmin):
+    view_scope = staticmethod(_in_read_scope(IndicatorTree))
+    change_scope = staticmethod(_in_manage_scope(IndicatorTree))
+    list_display = ["title", "committee", "year"]
+    list_filter = [InScopeCommitteeFilter, "year"]
+    list_select_related = ["committee"]
+    autocomplete_fields = ["committee"]
+    inlines = [IndicatorInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "committee":
+            kwargs["queryset"] = registry_scoping.committees_to_manage(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and results.is_frozen(obj.committee_id, obj.year):
+            return False  # the year is published: its system is kept as it was scored
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(IndicatorScore, site=admin_site)
+class IndicatorScoreAdmin(ScopedAdmin):
+    view_scope = staticmethod(_in_read_scope(IndicatorScore, "indicator__tree__committee__area_code"))
+    change_scope = staticmethod(_in_manage_scope(IndicatorScore, "indicator__tree__committee__area_code"))
+    list_display = ["unit", "indicator", "score", "scored_by", "scored_at"]
+    list_filter = ["indicator__tree__year"]
+    list_select_related = ["unit", "indicator", "scored_by"]
+    search_fields = ["unit__name", "indicator__name"]
+    fields = ["indicator", "unit", "score", "evidence"]
+    autocomplete_fields = ["unit"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            kwargs["queryset"] = (
+                _in_manage_scope(Indicator, "tree__committee__area_code")(request.user)
+                .filter(kind=Indicator.Kind.MANUAL, children__isnull=True)
+                .select_related("tree")
+            )
+        if db_field.name == "unit":
+            kwargs["queryset"] = registry_scoping.units_to_manage(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """Through the service: it checks membership, full marks, evidence and a published year."""
+        try:
+            saved = results.score_indicator(
+                indicator=obj.indicator,
+                unit=obj.unit,
+                score=obj.score,
+                evidence=obj.evidence,
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+            raise PermissionDenied from error
+        obj.pk = saved.pk
+
+
+@admin.register(CommitteeFigures, site=admin_site)
+class CommitteeFiguresAdmin(ScopedAdmin):
+    view_scope = staticmethod(_in_read_scope(CommitteeFigures))
+    list_display = [
+        "committee",
+        "period",
+        "needs_raised",
+        "response_rate",
+        "resolution_rate",
+        "satisfaction_rate",
+        "median_days_to_confirm",
+        "median_days_to_complete",
+        "participation_rate",
+        "compliance_rate",
+        "computed_at",
+    ]
+    list_filter = [InScopeCommitteeFilter, "period"]
+    list_select_related = ["committee"]
+    readonly_fields = [field.name for field in CommitteeFigures._meta.fields]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False  # written by the nightly job only
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Evaluation, site=admin_site)
+class EvaluationAdmin(ScopedAdmin):
+    """Ratings once revealed (both sides in, or the window closed): until then only the two sides see them."""
+
+    view_scope = staticmethod(
+        lambda user: _in_read_scope(Evaluation, "project__committee__area_code")(user).filter(
+            revealed_at__isnull=False
+        )
+    )
+    list_display = ["project", "side", "rater_unit", "rated_unit", "score", "created_at"]
+    list_filter = ["side", "score"]
+    list_select_related = ["project", "rater_unit", "rated_unit"]
+    search_fields = ["project__title", "rated_unit__name"]
+    readonly_fields = [
+        "project",
+        "side",
+        "rater_unit",
+        "rated_unit",
+        "score",
+        "comment",
+        "created_by",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False  # the sides evaluate on the project page
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Publication, site=admin_site)
+class PublicationAdmin(ScopedAdmin):
+    view_scope = staticmethod(_in_read_scope(Publication))
+    list_display = ["committee", "period", "published_by", "published_at", "page"]
+    list_filter = [InScopeCommitteeFilter]
+    list_select_related = ["committee", "published_by"]
+    readonly_fields = ["committee", "period", "published_by", "published_at"]
+    exclude = ["snapshot"]
+
+    @admin.display(description=_("published results"))
+    def page(self, publication):
+        url = reverse("results_page", args=[publication.committee_id, publication.period])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False  # published from the results page, with its confirmation
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,145 @@
+"""What follows confirmation over REST: project progress, milestones, completion and carry-over, two-way
+evaluations, the committees' figures and the published results. Same scoping and services as the pages."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from committees import scoping as registry_scoping
+from committees.models import Committee, Project
+from matching.models import (
+    CommitteeFigures,
+    Evaluation,
+    Milestone,
+    ProjectUpdate,
+    Publication,
+    validate_photo,
+)
+from matching.outcomes import figures, periods
+
+
+class ProjectUpdateSerializer(serializers.ModelSerializer):
+    """A progress report on a project you take part in (either side) or whose committee you manage."""
+
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+    photo = serializers.FileField(
+        write_only=True, required=False, validators=[validate_photo], help_text="JPEG or PNG, at most 5 MB"
+    )
+    photo_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProjectUpdate
+        fields = ["id", "project", "unit", "text", "photo", "photo_url", "created_by", "created_at"]
+        read_only_fields = ["unit", "created_by", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = registry_scoping.projects_for(request.user)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_photo_url(self, update) -> str | None:
+        return reverse("project_update_photo", args=[update.pk]) if update.photo else None
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "project", "title", "due_on", "done_at"]
+        read_only_fields = ["done_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = registry_scoping.projects_for(request.user)
+
+
+class CarryOverSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+    new_end = serializers.DateField()
+
+
+class ProjectStateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["id", "title", "status", "starts_on", "ends_on", "completed_at"]
+        read_only_fields = fields
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+    score = serializers.IntegerField(min_value=1, max_value=5)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "project",
+            "side",
+            "rater_unit",
+            "rated_unit",
+            "score",
+            "comment",
+            "created_at",
+            "revealed_at",
+        ]
+        read_only_fields = ["rater_unit", "rated_unit", "created_at", "revealed_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = registry_scoping.projects_for(request.user)
+
+
+class CommitteeFiguresSerializer(serializers.ModelSerializer):
+    response_rate = serializers.FloatField(read_only=True, allow_null=True)
+    resolution_rate = serializers.FloatField(read_only=True, allow_null=True)
+    satisfaction_rate = serializers.FloatField(read_only=True, allow_null=True)
+    participation_rate = serializers.FloatField(read_only=True, allow_null=True)
+    compliance_rate = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CommitteeFigures
+        fields = [
+            "id",
+            "committee",
+            "period",
+            *figures.FIGURE_COUNTS,
+            "response_rate",
+            "resolution_rate",
+            "satisfaction_rate",
+            "participation_rate",
+            "compliance_rate",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    """Publish an ended period of a committee you manage; the snapshot is what the results page shows."""
+
+    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
+
+    class Meta:
+        model = Publication
+        fields = ["id", "committee", "period", "snapshot", "published_by", "published_at"]
+        read_only_fields = ["snapshot", "published_by", "published_at"]
+        validators = []  # the service reports a second publication of a period with its own message
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["committee"].queryset = registry_scoping.committees_to_manage(request.user)
+
+    def validate_period(self, value: str) -> str:
+        try:
+            periods.parse(value)
+        except periods.InvalidPeriod as error:
+            raise serializers.ValidationError(str(error)) from error
+        return value

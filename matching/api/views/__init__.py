@@ -1,0 +1,1 @@
+"""One module per sub-domain: pipeline (runs, proposals, topics, meetings) and outcomes (projects onwards)."""

@@ -1,0 +1,1 @@
+"""What follows confirmation: projects, two-way evaluation, figures, published results and their periods."""

@@ -1,0 +1,271 @@
+"""The figures committees are judged by, computed for every committee subtree and period in one pass.
+
+Definitions (the cohort is the needs published in the period within the subtree):
+- response rate (响应率): cohort needs reached by a proposal or a claim within the home committee's response
+  time (RulesOfProcedure.response_days, 7 by default), of the cohort;
+- resolution rate (解决率): cohort needs served by a completed project by the period's end, of the cohort;
+- satisfaction rate (满意率): need-side ratings of 4 or 5, of the need-side ratings given in the period on the
+  subtree's projects (revealed ones only, so that no aggregate gives a hidden rating away);
+- median days from publication to confirmation, and to completion, over the cohort needs that got there;
+- participation: current member units of the subtree's committees that published a resource or answered a
+  collection round in the period, of those units;
+- meeting compliance: committees of the subtree that held two plenary meetings in the period's year, up to the
+  period's end.
+Each event counts for the committee it belongs to and every committee above it: a division code's prefixes
+(6, 9 and 12 digits) are its district, street and community. Ranking by logins, clicks or time online is
+forbidden (2024 rules against formalism): nothing here counts them.
+"""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Min
+from django.utils import timezone
+
+from committees.models import (
+    Allocation,
+    Claim,
+    CollectionRequest,
+    Committee,
+    Membership,
+    Need,
+    Project,
+    Resource,
+)
+from matching import bulk
+from matching.models import CommitteeFigures, Evaluation, Meeting, Proposal, Publication, RulesOfProcedure
+from matching.outcomes import periods as periods_module
+from matching.outcomes.periods import Period
+
+DEFAULT_RESPONSE_DAYS = 7
+SATISFIED_FROM = 4
+PLENARIES_A_YEAR = 2
+CODE_LENGTHS = (6, 9, 12)
+SECONDS_A_DAY = 86400
+FIGURE_COUNTS = [
+    "needs_raised",
+    "needs_responded",
+    "needs_resolved",
+    "ratings",
+    "ratings_satisfied",
+    "median_days_to_confirm",
+    "median_days_to_complete",
+    "units",
+    "units_participating",
+    "committees",
+    "committees_compliant",
+]
+
+
+def ancestors(code: str) -> list[str]:
+    """The codes of a committee and of those above it."""
+    return [code[:length] for length in CODE_LENGTHS if length <= len(code)]
+
+
+@dataclass
+class Tally:
+    needs_raised: int = 0
+    needs_responded: int = 0
+    needs_resolved: int = 0
+    ratings: int = 0
+    ratings_satisfied: int = 0
+    days_to_confirm: list = field(default_factory=list)
+    days_to_complete: list = field(default_factory=list)
+
+
+def compute(periods: list[Period], within: str = "") -> int:
+    """Recompute and store the figures of every committee under `within` (a division code prefix, "" for the
+    city) for the given periods; published (frozen) periods are left as they were. Returns rows written."""
+    if not periods:
+        return 0
+    now = timezone.now()
+    start = min(period.start_at() for period in periods)
+    end = max(period.end_at() for period in periods)
+    wanted = {period.key: period for period in periods}
+    committees = dict(Committee.objects.filter(area_code__startswith=within).values_list("area_code", "pk"))
+    tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
+
+    _tally_needs(tallies, wanted, within, start, end, now)
+    _tally_ratings(tallies, wanted, within, start, end)
+    participation = _participation(wanted, within, start, end, committees)
+    compliance = _compliance(wanted, within, committees)
+
+    frozen = set(
+        Publication.objects.filter(committee__area_code__startswith=within, period__in=wanted).values_list(
+            "committee_id", "period"
+        )
+    )
+    rows = []
+    for code, committee_id in committees.items():
+        for key in wanted:
+            if (committee_id, key) in frozen:
+                continue
+            tally = tallies.get((code, key), Tally())
+            units, participating = participation.get((code, key), (0, 0))
+            total, compliant = compliance.get((code, key), (0, 0))
+            rows.append(
+                CommitteeFigures(
+                    committee_id=committee_id,
+                    period=key,
+                    needs_raised=tally.needs_raised,
+                    needs_responded=tally.needs_responded,
+                    needs_resolved=tally.needs_resolved,
+                    ratings=tally.ratings,
+                    ratings_satisfied=tally.ratings_satisfied,
+                    median_days_to_confirm=_median(tally.days_to_confirm),
+                    median_days_to_complete=_median(tally.days_to_complete),
+                    units=units,
+                    units_participating=participating,
+                    committees=total,
+                    committees_compliant=compliant,
+                )
+            )
+    bulk.upsert(
+        CommitteeFigures,
+        rows,
+        unique_fields=["committee", "period"],
+        update_fields=[*FIGURE_COUNTS, "computed_at"],
+    )
+    return len(rows)
+
+
+def compute_current() -> int:
+    return compute(periods_module.current())
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None
+
+
+def _first_by_need(queryset, moment_field: str) -> dict[int, object]:
+    return dict(
+        queryset.values("need_id")
+        .annotate(first=Min(moment_field))
+        .values_list("need_id", "first")
+        .order_by()
+    )
+
+
+def _tally_needs(tallies, wanted, within, start, end, now) -> None:
+    cohort = Need.objects.filter(
+        published_at__gte=start, published_at__lt=end, committee__area_code__startswith=within
+    )
+    of_cohort = {"need__in": cohort.values("pk")}
+    first_proposal = _first_by_need(Proposal.objects.filter(**of_cohort), "created_at")
+    first_claim = _first_by_need(Claim.objects.filter(**of_cohort), "created_at")
+    confirmed = _first_by_need(Allocation.objects.filter(**of_cohort), "project__created_at")
+    completed = _first_by_need(
+        Allocation.objects.filter(**of_cohort, project__status=Project.Status.COMPLETED),
+        "project__completed_at",
+    )
+    response_days = dict(RulesOfProcedure.objects.values_list("committee_id", "response_days"))
+    period_ends = {key: min(period.end_at(), now) for key, period in wanted.items()}
+    for need_id, code, committee_id, published_at in cohort.values_list(
+        "pk", "committee__area_code", "committee_id", "published_at"
+    ).iterator(chunk_size=5000):
+        keys = [key for key in periods_module.keys_containing(published_at) if key in wanted]
+        if not keys:
+            continue
+        answers = [moment for moment in (first_proposal.get(need_id), first_claim.get(need_id)) if moment]
+        answered = min(answers) if answers else None
+        days_allowed = response_days.get(committee_id, DEFAULT_RESPONSE_DAYS)
+        confirmed_at, completed_at = confirmed.get(need_id), completed.get(need_id)
+        for key in keys:
+            cutoff = period_ends[key]
+            responded = (
+                answered is not None
+                and answered <= cutoff
+                and (answered - published_at).total_seconds() <= days_allowed * SECONDS_A_DAY
+            )
+            resolved = completed_at is not None and completed_at <= cutoff
+            to_confirm = (
+                (confirmed_at - published_at).total_seconds() / SECONDS_A_DAY
+                if confirmed_at and confirmed_at <= cutoff
+                else None
+            )
+            to_complete = (completed_at - published_at).total_seconds() / SECONDS_A_DAY if resolved else None
+            for prefix in ancestors(code):
+                tally = tallies[(prefix, key)]
+                tally.needs_raised += 1
+                tally.needs_responded += responded
+                tally.needs_resolved += resolved
+                if to_confirm is not None:
+                    tally.days_to_confirm.append(to_confirm)
+                if to_complete is not None:
+                    tally.days_to_complete.append(to_complete)
+
+
+def _tally_ratings(tallies, wanted, within, start, end) -> None:
+    ratings = Evaluation.objects.filter(
+        side=Evaluation.Side.NEED,
+        revealed_at__isnull=False,
+        created_at__gte=start,
+        created_at__lt=end,
+        project__committee__area_code__startswith=within,
+    ).values_list("project__committee__area_code", "created_at", "score")
+    for code, created_at, score in ratings.iterator(chunk_size=5000):
+        for key in periods_module.keys_containing(created_at):
+            if key not in wanted:
+                continue
+            for prefix in ancestors(code):
+                tally = tallies[(prefix, key)]
+                tally.ratings += 1
+                tally.ratings_satisfied += score >= SATISFIED_FROM
+
+
+def _participation(wanted, within, start, end, committees) -> dict[tuple[str, str], tuple[int, int]]:
+    units_under: dict[str, set[int]] = defaultdict(set)
+    for unit_id, code in (
+        Membership.objects.current()
+        .filter(committee__area_code__startswith=within)
+        .values_list("unit_id", "committee__area_code")
+        .iterator(chunk_size=5000)
+    ):
+        for prefix in ancestors(code):
+            units_under[prefix].add(unit_id)
+    active: dict[str, set[int]] = defaultdict(set)
+    offered = Resource.objects.filter(
+        owner_unit__isnull=False, published_at__gte=start, published_at__lt=end
+    ).values_list("owner_unit_id", "published_at")
+    answered = CollectionRequest.objects.filter(answered_at__gte=start, answered_at__lt=end).values_list(
+        "unit_id", "answered_at"
+    )
+    for rows in (offered, answered):
+        for unit_id, moment in rows.iterator(chunk_size=5000):
+            for key in periods_module.keys_containing(moment):
+                active[key].add(unit_id)
+    result = {}
+    for code in committees:
+        units = units_under.get(code, set())
+        for key in wanted:
+            result[(code, key)] = (len(units), len(units & active[key]))
+    return result
+
+
+def _compliance(wanted, within, committees) -> dict[tuple[str, str], tuple[int, int]]:
+    years = {period.year for period in wanted.values()}
+    held = Meeting.objects.filter(
+        kind=Meeting.Kind.PLENARY,
+        is_held=True,
+        held_on__year__in=years,
+        committee__area_code__startswith=within,
+    ).values_list("committee__area_code", "held_on")
+    dates_by_code = defaultdict(list)
+    for code, held_on in held:
+        dates_by_code[code].append(held_on)
+    result = {}
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for code in committees:
+        for key, period in wanted.items():
+            plenaries = sum(
+                1 for day in dates_by_code.get(code, ()) if day.year == period.year and day < period.end
+            )
+            for prefix in ancestors(code):
+                pair = counts[(prefix, key)]
+                pair[0] += 1
+                pair[1] += plenaries >= PLENARIES_A_YEAR
+    for code in committees:
+        for key in wanted:
+            result[(code, key)] = tuple(counts.get((code, key), (0, 0)))
+    return result

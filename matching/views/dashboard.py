@@ -1,0 +1,121 @@
+"""Pages that show the lists and the pipeline together: the liaison's dashboard with its proposals."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees import scoping as registry_scoping
+from committees import selectors
+from committees.models import Notification
+from matching import explain, scoping
+from matching.forms import AnswerForm, CommentForm, VoteForm
+from matching.models import Proposal
+from matching.pipeline import deliberate
+
+DASHBOARD_PROPOSALS = 10
+
+
+@login_required
+def home(request):
+    """Secretaries and overseers land in the admin; liaisons on their unit's dashboard."""
+    scope = registry_scoping.scope_of(request.user)
+    if scope.uses_admin and not scope.is_liaison:
+        return redirect("admin:index")
+    if request.method == "POST" and "mark_read" in request.POST:
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("home")
+    proposals = list(
+        scoping.proposals_for(request.user)
+        .filter(status__in=Proposal.OPEN_STATUSES)
+        .select_related("need", "resource", "provider_unit", "committee")
+        .order_by("-created_at")[:DASHBOARD_PROPOSALS]
+    )
+    for proposal in proposals:
+        proposal.reasons = explain.reasons(proposal)
+        pending = {"need": proposal.need_side, "provider": proposal.provider_side}
+        proposal.awaits_me = any(
+            pending[side] == "pending" for side in deliberate.sides_of(request.user, proposal)
+        )
+    return render(
+        request,
+        "committees/home.html",
+        {
+            **selectors.dashboard(request.user),
+            "proposals": proposals,
+            "notifications": list(Notification.objects.filter(user=request.user, read_at__isnull=True)[:10]),
+            "topics_to_vote": scoping.topics_to_vote(request.user).count(),
+        },
+    )
+
+
+@login_required
+def proposal_answer(request, pk: int):
+    """A liaison accepts or declines a proposal for their unit (declining asks for a reason)."""
+    proposal = get_object_or_404(
+        scoping.proposals_for(request.user).select_related("need", "resource", "provider_unit", "committee"),
+        pk=pk,
+    )
+    form = AnswerForm(request.POST or None)
+    if form.is_valid():
+        try:
+            deliberate.answer(
+                proposal,
+                by=request.user,
+                accept=form.cleaned_data["accept"] == "yes",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your answer is recorded."))
+            return redirect("home")
+    proposal.reasons = explain.reasons(proposal)
+    return render(request, "matching/proposal_answer.html", {"proposal": proposal, "form": form})
+
+
+@login_required
+def topics(request):
+    """The topics a chair, vice chair or member deliberates: open topics of their committees."""
+    rows = scoping.topics_to_vote(request.user).select_related(
+        "need", "resource", "provider_unit", "committee"
+    )
+    page = Paginator(rows.order_by("expires_at", "pk"), 20).get_page(request.GET.get("page"))
+    return render(request, "matching/topics.html", {"page": page})
+
+
+@login_required
+def topic(request, pk: int):
+    proposal = get_object_or_404(
+        scoping.topics_to_vote(request.user).select_related("need", "resource", "provider_unit", "committee"),
+        pk=pk,
+    )
+    comment_form = CommentForm(request.POST if "comment" in request.POST else None)
+    vote_form = VoteForm(request.POST if "vote" in request.POST else None)
+    try:
+        if comment_form.is_valid():
+            deliberate.comment(proposal, by=request.user, text=comment_form.cleaned_data["text"])
+            return redirect("topic", pk=pk)
+        if vote_form.is_valid():
+            deliberate.vote(proposal, by=request.user, choice=vote_form.cleaned_data["choice"])
+            messages.success(request, _("Your vote is recorded."))
+            return redirect("topic", pk=pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    proposal.reasons = explain.reasons(proposal)
+    return render(
+        request,
+        "matching/topic.html",
+        {
+            "proposal": proposal,
+            "comments": proposal.comments.select_related("user"),
+            "tally": deliberate.vote_tally(proposal),
+            "rules": deliberate.rules_of(proposal.committee),
+            "my_vote": proposal.votes.filter(user=request.user).first(),
+            "comment_form": CommentForm(),
+            "vote_form": VoteForm(),
+        },
+    )
