@@ -28,9 +28,12 @@ demo: .venv/.synced
 test: .venv/.synced
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## Style and architecture: ruff, the import contracts (pyproject's [tool.importlinter]) and the import rules.
 lint: .venv/.synced
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_architecture.py
 
 ## Regenerate the translation catalogue after changing strings (needs GNU gettext).
 messages: .venv/.synced

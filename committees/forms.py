@@ -28,7 +28,7 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = MemberUnit.objects.filter(pk__in=scoping.scope_of(user).liaison_unit_ids).order_by("name")
+        units = scoping.units_acted_for(user)
         self.fields["unit"].queryset = units
         self.fields["committee"].queryset = Committee.objects.filter(
             pk__in=Membership.objects.current().filter(unit__in=units).values("committee_id")
@@ -99,7 +99,7 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = MemberUnit.objects.filter(pk__in=scoping.scope_of(user).liaison_unit_ids).order_by("name")
+        units = scoping.units_acted_for(user)
         self.fields["unit"].queryset = units
         self.fields["unit"].initial = units.first()
 

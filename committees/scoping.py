@@ -298,6 +298,14 @@ def claimable_needs(unit_id: int, now=None) -> QuerySet[Need]:
     )
 
 
+def claimable_by(user) -> QuerySet[Need]:
+    """Published needs any of the user's units may claim now (the claim hall)."""
+    condition = Q(pk__in=[])
+    for unit_id in scope_of(user).liaison_unit_ids:
+        condition |= Q(pk__in=claimable_needs(unit_id).values("pk"))
+    return Need.objects.filter(condition)
+
+
 def claims_for(user) -> QuerySet[Claim]:
     return scoped(
         Claim,
@@ -407,6 +415,77 @@ def can_change(user, obj) -> bool:
 def require_change(user, obj) -> None:
     if not can_change(user, obj):
         raise PermissionDenied
+
+
+def _exists(queryset: QuerySet, obj) -> bool:
+    return queryset.filter(pk=getattr(obj, "pk", obj)).exists()
+
+
+def manages_unit(user, unit) -> bool:
+    """A unit a secretary may act for (a current member in their subtree), or the liaison's own unit."""
+    return _exists(units_to_manage(user), unit)
+
+
+def sees_person(user, person) -> bool:
+    return _exists(people_for(user), person)
+
+
+def acts_for_unit(user, unit) -> bool:
+    """The unit's own liaison (a secretary acting on a unit's behalf asks manages_unit)."""
+    return getattr(unit, "pk", unit) in scope_of(user).liaison_unit_ids
+
+
+def units_acted_for(user) -> QuerySet[MemberUnit]:
+    """The units the user is liaison of, by name: the choices of a liaison's forms and dashboard."""
+    return MemberUnit.objects.filter(pk__in=scope_of(user).liaison_unit_ids).order_by("name")
+
+
+def own_records(user, model) -> QuerySet:
+    """The resources or needs of the units the user is liaison of (their own, to edit, publish, withdraw)."""
+    return model.objects.filter(owner_unit_id__in=scope_of(user).liaison_unit_ids)
+
+
+def own_claims(user) -> QuerySet[Claim]:
+    return Claim.objects.filter(unit_id__in=scope_of(user).liaison_unit_ids)
+
+
+def own_collection_requests(user) -> QuerySet[CollectionRequest]:
+    """The collection requests sent to the user's units (to answer)."""
+    return CollectionRequest.objects.filter(unit_id__in=scope_of(user).liaison_unit_ids)
+
+
+def require_acts_for_unit(user, unit) -> None:
+    if not acts_for_unit(user, unit):
+        raise PermissionDenied
+
+
+def manages_round(user, round_) -> bool:
+    return _exists(rounds_to_manage(user), round_)
+
+
+def answers_request(user, request: CollectionRequest) -> bool:
+    """A collection request is answered by its unit's liaison, or recorded by the round's secretary."""
+    return acts_for_unit(user, request.unit_id) or manages_round(user, request.round_id)
+
+
+def can_claim(user, unit, need) -> bool:
+    return acts_for_unit(user, unit) and _exists(claimable_needs(getattr(unit, "pk", unit)), need)
+
+
+# What a person may do to a resource or need: their right to change it, and what its lifecycle allows now. Pages
+# and the admin show a button only where the service would accept the press.
+
+
+def can_edit_record(user, record) -> bool:
+    return record.status in record.EDITABLE_STATUSES and can_change(user, record)
+
+
+def can_publish_record(user, record) -> bool:
+    return record.status == record.Status.DRAFT and can_change(user, record)
+
+
+def can_withdraw_record(user, record) -> bool:
+    return record.can_become(record.Status.WITHDRAWN) and can_change(user, record)
 
 
 def manages_committee(user, committee) -> bool:

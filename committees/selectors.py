@@ -1,10 +1,10 @@
 """Read queries for the member units' pages that are more than a one-line filter (dashboard, browsing)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import masking, scoping
-from .models import Claim, CollectionRequest, MemberUnit, Need, Resource, Seat
+from .models import Claim, CollectionRequest, Need, Resource, Seat
 
 RECORD_RELATED = ("category", "committee", "owner_unit", "owner_committee")
 DASHBOARD_ROWS = 5
@@ -12,26 +12,17 @@ DASHBOARD_ROWS = 5
 
 def own_records(user, model) -> QuerySet:
     """The records of the user's units, newest first."""
-    unit_ids = scoping.scope_of(user).liaison_unit_ids
-    return (
-        model.objects.filter(owner_unit_id__in=unit_ids)
-        .select_related(*RECORD_RELATED)
-        .order_by("-updated_at", "-pk")
-    )
+    return scoping.own_records(user, model).select_related(*RECORD_RELATED).order_by("-updated_at", "-pk")
 
 
 def browsable(user, model) -> QuerySet:
     """Published records of others within reach: for needs, those the user's units may claim now."""
-    unit_ids = scoping.scope_of(user).liaison_unit_ids
     if model is Need:
-        condition = Q(pk__in=[])
-        for unit_id in unit_ids:
-            condition |= Q(pk__in=scoping.claimable_needs(unit_id).values("pk"))
-        records = Need.objects.filter(condition)
+        records = scoping.claimable_by(user)
     else:
         records = scoping.resources_for(user).filter(status__in=Resource.LIVE_STATUSES)
     return (
-        records.exclude(owner_unit_id__in=unit_ids)
+        records.exclude(pk__in=scoping.own_records(user, model).values("pk"))
         .select_related(*RECORD_RELATED)
         .order_by("-published_at", "-pk")
     )
@@ -44,7 +35,7 @@ def dashboard(user) -> dict:
     needs = list(own_records(user, Need)[:DASHBOARD_ROWS])
     resources = list(own_records(user, Resource)[:DASHBOARD_ROWS])
     return {
-        "units": list(MemberUnit.objects.filter(pk__in=scope.liaison_unit_ids).order_by("name")),
+        "units": list(scoping.units_acted_for(user)),
         "seats": list(
             Seat.objects.current()
             .filter(user=user)
@@ -54,8 +45,8 @@ def dashboard(user) -> dict:
         "needs": masking.apply_masks(user, needs),
         "resources": masking.apply_masks(user, resources),
         "open_requests": list(
-            CollectionRequest.objects.filter(
-                unit_id__in=scope.liaison_unit_ids,
+            scoping.own_collection_requests(user)
+            .filter(
                 answered_at__isnull=True,
                 round__closes_on__gte=today,
                 round__opens_on__lte=today,
@@ -64,7 +55,8 @@ def dashboard(user) -> dict:
             .order_by("round__closes_on")
         ),
         "claims": list(
-            Claim.objects.filter(unit_id__in=scope.liaison_unit_ids, status=Claim.Status.LIVE)
+            scoping.own_claims(user)
+            .filter(status=Claim.Status.LIVE)
             .select_related("need", "unit")
             .order_by("-created_at")[:DASHBOARD_ROWS]
         ),

@@ -1,24 +1,48 @@
-"""What a user may see of the pipeline, built on committees.scoping (the one answer for the registry)."""
+"""The one answer to "what may this user see and do" in the pipeline and after it: querysets and object checks,
+built on committees.scoping (the registry's gate).
+
+Matching's modules ask this module only (`from matching import scoping`); what they need of the registry's gate
+is re-exported below under the same names, so `scoping` means one thing in every file of the app. Services call
+the object checks (require_*, can_*, *_sides_of); views, admin, serializers and templates ask the same functions.
+"""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from committees.models import Allocation, Committee, Need, Project, Resource
-from committees.scoping import (
+from committees.models import Allocation, Committee, Need, Project, Resource, Seat
+from committees.scoping import (  # noqa: F401  (re-exported: the registry's gate under matching's one name)
+    VOTING_ROLES,
     Scope,
+    can_change,
+    can_view,
     committees_for,
     committees_to_manage,
+    manages_anything,
+    manages_committee,
+    needs_for,
+    people_for,
     prefix_q,
     projects_for,
+    require_change,
+    require_manages_committee,
+    resources_for,
     scope_of,
     scoped,
+    units_acted_for,
+    units_for,
+    units_to_manage,
+    uses_admin,
 )
 
 from .models import (
     AgendaItem,
     CommitteeFigures,
     Evaluation,
+    Indicator,
+    IndicatorScore,
+    IndicatorTree,
     MatchingRun,
     Meeting,
     Milestone,
@@ -93,6 +117,61 @@ def topics_to_vote(user) -> QuerySet[Proposal]:
     return Proposal.objects.filter(committee_id__in=committees, status__in=Proposal.OPEN_STATUSES)
 
 
+def can_vote(user, committee) -> bool:
+    """A chair, vice chair or member of the committee (a current seat, read now: votes count seats)."""
+    committee_id = getattr(committee, "pk", committee)
+    return Seat.objects.current().filter(user=user, committee_id=committee_id, role__in=VOTING_ROLES).exists()
+
+
+def can_comment(user, proposal: Proposal) -> bool:
+    """Those who deliberate a topic: its committee's voting members and its secretaries."""
+    return can_vote(user, proposal.committee_id) or manages_committee(user, proposal.committee_id)
+
+
+def proposal_sides_of(user, proposal: Proposal) -> set[str]:
+    """The sides ("need", "provider") `user` may answer for: a unit's liaison its own unit's side; a secretary who
+    manages the owner (a unit in the subtree, or the committee itself) that side too, on the owner's behalf."""
+    scope = scope_of(user)
+    need, resource = proposal.need, proposal.resource
+    sides = set()
+    if need.owner_unit_id in scope.liaison_unit_ids:
+        sides.add("need")
+    if proposal.provider_unit_id and proposal.provider_unit_id in scope.liaison_unit_ids:
+        sides.add("provider")
+    if scope.manages_anything:
+        managed_units = set(
+            units_to_manage(user)
+            .filter(pk__in={need.owner_unit_id, proposal.provider_unit_id} - {None})
+            .values_list("pk", flat=True)
+        )
+        owner_committees = {need.owner_committee_id, resource.owner_committee_id if resource else None} - {
+            None
+        }
+        managed_committees = set(
+            committees_to_manage(user).filter(pk__in=owner_committees).values_list("pk", flat=True)
+        )
+        if need.owner_unit_id in managed_units or need.owner_committee_id in managed_committees:
+            sides.add("need")
+        if proposal.provider_unit_id in managed_units or (
+            resource is not None and resource.owner_committee_id in managed_committees
+        ):
+            sides.add("provider")
+    return sides
+
+
+def require_side(user, proposal: Proposal, side: str | None) -> str:
+    """The side `user` answers for: the one named, if they may; else their only side; PermissionDenied otherwise
+    (none, or a secretary who must say which side they record)."""
+    sides = proposal_sides_of(user, proposal)
+    if side is not None:
+        if side not in sides:
+            raise PermissionDenied
+        return side
+    if len(sides) != 1:
+        raise PermissionDenied
+    return sides.pop()
+
+
 def topics_for(user) -> QuerySet[Proposal]:
     """Open topics the user deliberates on: where they hold a voting seat, or whose committee they manage."""
 
@@ -119,6 +198,30 @@ def previews_results(user, committee: Committee) -> bool:
     return preview_committees(user).filter(pk=committee.pk).exists()
 
 
+def indicator_trees_for(user) -> QuerySet[IndicatorTree]:
+    return scoped(IndicatorTree, user, lambda scope: prefix_q("committee__area_code", scope.read_codes))
+
+
+def indicator_trees_to_manage(user) -> QuerySet[IndicatorTree]:
+    return scoped(IndicatorTree, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
+
+
+def indicators_for(user) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(tree__in=indicator_trees_for(user))
+
+
+def indicators_to_manage(user) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(tree__in=indicator_trees_to_manage(user))
+
+
+def indicator_scores_for(user) -> QuerySet[IndicatorScore]:
+    return IndicatorScore.objects.filter(indicator__tree__in=indicator_trees_for(user))
+
+
+def indicator_scores_to_manage(user) -> QuerySet[IndicatorScore]:
+    return IndicatorScore.objects.filter(indicator__tree__in=indicator_trees_to_manage(user))
+
+
 def evaluations_for(user) -> QuerySet[Evaluation]:
     """Ratings on the projects the user may see: once revealed; before that only the side that gave them (its
     liaison, or a secretary managing the project's committee, who acts for either side)."""
@@ -138,6 +241,16 @@ def evaluations_for(user) -> QuerySet[Evaluation]:
         )
 
     return scoped(Evaluation, user, condition).filter(project__in=projects_for(user))
+
+
+def evaluations_visible_on(user, project: Project) -> list[Evaluation]:
+    """The ratings of one project this user sees: the same rule as evaluations_for, for one project."""
+    return list(
+        evaluations_for(user)
+        .filter(project_id=project.pk)
+        .select_related("rater_unit", "rated_unit")
+        .order_by("pk")
+    )
 
 
 def project_updates_for(user) -> QuerySet[ProjectUpdate]:
@@ -215,7 +328,7 @@ def project_sides_of(user, project: Project, known_sides: Sides | None = None) -
 
 def manages_project(user, project: Project) -> bool:
     """The secretary of the project's committee (or of a committee above it)."""
-    return committees_to_manage(user).filter(pk=project.committee_id).exists()
+    return manages_committee(user, project.committee_id)
 
 
 def leads(user, project: Project) -> bool:
@@ -223,3 +336,39 @@ def leads(user, project: Project) -> bool:
     if project.lead_unit_id and project.lead_unit_id in scope_of(user).liaison_unit_ids:
         return True
     return manages_project(user, project)
+
+
+def require_leads(user, project: Project) -> None:
+    if not leads(user, project):
+        raise PermissionDenied
+
+
+def my_units_on(user, project_sides: Sides) -> frozenset[int]:
+    """The units of a project's sides that `user` acts for as their liaison."""
+    return scope_of(user).liaison_unit_ids & project_sides.units
+
+
+# --- Object checks for the pipeline's records ----------------------------------------------------------------
+
+_VISIBLE = {
+    MatchingRun: runs_for,
+    Proposal: proposals_for,
+    Meeting: meetings_for,
+    AgendaItem: agenda_items_for,
+    RulesOfProcedure: rules_for,
+    Evaluation: evaluations_for,
+    ProjectUpdate: project_updates_for,
+    Milestone: milestones_for,
+    CommitteeFigures: figures_for,
+    Publication: publications_for,
+    IndicatorTree: indicator_trees_for,
+    IndicatorScore: indicator_scores_for,
+}
+
+
+def can_view_record(user, obj) -> bool:
+    """can_view for a pipeline record, or for a registry record through the registry's gate."""
+    visible = _VISIBLE.get(type(obj))
+    if visible is None:
+        return can_view(user, obj)
+    return visible(user).filter(pk=obj.pk).exists()

@@ -18,6 +18,7 @@ from committees.models import (
     Seat,
     User,
 )
+from config.api.fields import ScopedFieldsMixin
 
 
 class CommitteeSerializer(serializers.ModelSerializer):
@@ -62,7 +63,7 @@ READ_FIELDS = [
 ]
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class RecordSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """Create and show a need or resource; contacts are masked unless the user may see them in full."""
 
     remaining_quantity = serializers.IntegerField(read_only=True)
@@ -81,16 +82,13 @@ class RecordSerializer(serializers.ModelSerializer):
         help_text="The collection request this record answers (征集回复), if any.",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            user = request.user
-            # Only what the user may act for validates: a foreign id is "does not exist", a 400.
-            self.fields["owner_unit"].queryset = scoping.units_to_manage(user)
-            self.fields["owner_committee"].queryset = scoping.committees_to_manage(user)
-            self.fields["committee"].queryset = scoping.committees_for(user)
-            self.fields["collection_request"].queryset = scoping.collection_requests_for(user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "owner_unit": scoping.units_to_manage,
+        "owner_committee": scoping.committees_to_manage,
+        "committee": scoping.committees_for,
+        "collection_request": scoping.collection_requests_for,
+    }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -147,7 +145,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """Create with a committee and a unit you manage; afterwards only the role changes (PATCH), and the membership
     ends with POST …/end/ (it stays for the record)."""
 
@@ -159,19 +157,18 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "committee", "role", "since", "until"]
         read_only_fields = ["until"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["unit"].queryset = scoping.units_to_manage(request.user)
-            self.fields["committee"].queryset = scoping.committees_to_manage(request.user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "unit": scoping.units_to_manage,
+        "committee": scoping.committees_to_manage,
+    }
 
 
 class MembershipChangeSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
-class SeatSerializer(serializers.ModelSerializer):
+class SeatSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """Create with a committee you manage and a person you may see (`user`); afterwards only the position changes
     (PATCH), and the seat ends with POST …/end/. A new role is a new seat."""
 
@@ -187,13 +184,12 @@ class SeatSerializer(serializers.ModelSerializer):
         fields = ["id", "committee", "user", "person", "role", "unit", "position", "since", "until"]
         read_only_fields = ["until"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["committee"].queryset = scoping.committees_to_manage(request.user)
-            self.fields["user"].queryset = scoping.people_for(request.user)
-            self.fields["unit"].queryset = scoping.units_to_manage(request.user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "committee": scoping.committees_to_manage,
+        "user": scoping.people_for,
+        "unit": scoping.units_to_manage,
+    }
 
 
 class SeatChangeSerializer(serializers.Serializer):

@@ -157,9 +157,12 @@ class ListRecord(models.Model):
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
 
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
     def transition_to(self, status: str, reason: str = "") -> None:
         """Move to a status the lifecycle allows, or raise InvalidTransition with a message for the user."""
-        if status not in self.TRANSITIONS.get(self.status, set()):
+        if not self.can_become(status):
             raise InvalidTransition(
                 _("A record that is “%(current)s” cannot become “%(target)s”.")
                 % {"current": self.Status(self.status).label, "target": self.Status(status).label},

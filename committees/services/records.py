@@ -2,7 +2,6 @@
 
 import datetime
 
-from config.exceptions import InvalidTransition
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from committees import scoping
 from committees.models import Claim, Membership, MemberUnit, Need, Resource
 from committees.models.lists import ListRecord, reach_prefix
 from committees.text import tokenize
+from config.exceptions import InvalidTransition
 
 from .rounds import mark_answered
 
@@ -40,24 +40,18 @@ def check_owner(*, by, owner_unit, owner_committee, committee) -> None:
     """The owner and home committee must be within what `by` may act for; ids from a form are never trusted."""
     if (owner_unit is None) == (owner_committee is None):
         raise ValidationError(_("A record is owned by a member unit or by a committee, not both."))
-    scope = scoping.scope_of(by)
     if owner_unit is not None:
-        acts_for_unit = (
-            owner_unit.pk in scope.liaison_unit_ids
-            or scoping.units_to_manage(by).filter(pk=owner_unit.pk).exists()
-        )
-        if not acts_for_unit:
+        is_liaison = scoping.acts_for_unit(by, owner_unit)
+        if not (is_liaison or scoping.manages_unit(by, owner_unit)):
             raise PermissionDenied
         if not Membership.objects.current().filter(unit=owner_unit, committee=committee).exists():
             raise ValidationError({"committee": _("The unit is not a current member of this committee.")})
-        if not scope.is_superuser and owner_unit.pk not in scope.liaison_unit_ids:
-            if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
-                raise PermissionDenied
+        if not is_liaison:  # a secretary files a unit's record on a committee they manage
+            scoping.require_manages_committee(by, committee)
     else:
         if owner_committee.pk != committee.pk:
             raise ValidationError({"committee": _("A committee's own record is on its own list.")})
-        if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
-            raise PermissionDenied
+        scoping.require_manages_committee(by, committee)
 
 
 def _prepare(record) -> None:
@@ -162,9 +156,8 @@ def withdraw_record(record, *, by, reason: str):
 
 def claim_need(need: Need, *, unit: MemberUnit, by, note: str = "") -> Claim:
     """A unit claims a published need it may see; the committee deliberates the claim like a proposal."""
-    if unit.pk not in scoping.scope_of(by).liaison_unit_ids:
-        raise PermissionDenied
-    if not scoping.claimable_needs(unit.pk).filter(pk=need.pk).exists():
+    scoping.require_acts_for_unit(by, unit)
+    if not scoping.can_claim(by, unit, need):
         raise ValidationError(_("This need is not open for your unit to claim."))
     claim = Claim(need=need, unit=unit, note=note.strip(), created_by=by)
     claim._history_user = by
@@ -177,8 +170,7 @@ def claim_need(need: Need, *, unit: MemberUnit, by, note: str = "") -> Claim:
 
 
 def cancel_claim(claim: Claim, *, by, reason: str) -> Claim:
-    if claim.unit_id not in scoping.scope_of(by).liaison_unit_ids:
-        raise PermissionDenied
+    scoping.require_acts_for_unit(by, claim.unit_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the claim is cancelled.")})
     with transaction.atomic():

@@ -14,9 +14,8 @@ from committees.models import Membership, MemberUnit, Seat
 
 def add_membership(*, by, unit: MemberUnit, committee, role: str = Membership.Role.MEMBER_UNIT, since=None):
     """A unit joins a committee in `by`'s subtree (the unit must already be one `by` manages)."""
-    if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
-        raise PermissionDenied
-    if not scoping.units_to_manage(by).filter(pk=unit.pk).exists():
+    scoping.require_manages_committee(by, committee)
+    if not scoping.manages_unit(by, unit):
         raise PermissionDenied
     membership = Membership(unit=unit, committee=committee, role=role, since=since or timezone.localdate())
     return _save_new(membership, by=by)
@@ -33,11 +32,10 @@ def add_seat(
     *, by, committee, user, role: str, unit: MemberUnit | None = None, position: str = "", since=None
 ) -> Seat:
     """Give a person a seat on a committee in `by`'s subtree; their roles in the product follow from it."""
-    if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
+    scoping.require_manages_committee(by, committee)
+    if not scoping.sees_person(by, user):
         raise PermissionDenied
-    if not scoping.people_for(by).filter(pk=user.pk).exists():
-        raise PermissionDenied
-    if unit is not None and not scoping.units_to_manage(by).filter(pk=unit.pk).exists():
+    if unit is not None and not scoping.manages_unit(by, unit):
         raise PermissionDenied
     seat = Seat(
         committee=committee,

@@ -18,8 +18,7 @@ def open_collection_round(
     *, committee, by, title: str, opens_on, closes_on, categories=(), description=""
 ) -> CollectionRound:
     """Open a round: every current member unit of the committee gets a request to answer."""
-    if not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
-        raise PermissionDenied
+    scoping.require_manages_committee(by, committee)
     round_ = CollectionRound(
         committee=committee,
         title=title,
@@ -46,8 +45,7 @@ def open_collection_round(
 
 
 def answer_nothing_this_time(request: CollectionRequest, *, by) -> CollectionRequest:
-    if request.unit_id not in scoping.scope_of(by).liaison_unit_ids:
-        raise PermissionDenied
+    scoping.require_acts_for_unit(by, request.unit_id)
     with transaction.atomic():
         request = CollectionRequest.objects.select_for_update().get(pk=request.pk)
         request.nothing_this_time = True
@@ -56,10 +54,7 @@ def answer_nothing_this_time(request: CollectionRequest, *, by) -> CollectionReq
 
 
 def mark_answered(request: CollectionRequest, *, by) -> None:
-    if (
-        request.unit_id not in scoping.scope_of(by).liaison_unit_ids
-        and not scoping.rounds_to_manage(by).filter(pk=request.round_id).exists()
-    ):
+    if not scoping.answers_request(by, request):
         raise PermissionDenied
     if request.answered_at is None:
         request.answered_at = timezone.now()

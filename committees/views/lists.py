@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from committees import masking, scoping, selectors, services
 from committees.forms import BrowseForm, ClaimForm, NeedForm, ReasonForm, ResourceForm
-from committees.models import Claim, CollectionRequest, MemberUnit, Need, Resource
+from committees.models import Claim, CollectionRequest, Need, Resource
 
 PAGE_SIZE = 20
 KINDS = {
@@ -37,9 +37,7 @@ def _own_record(request, kind: str, pk: int):
     """A record of one of the user's units; anything else is 404, as if it did not exist."""
     model = _kind(kind)["model"]
     return get_object_or_404(
-        model.objects.select_related("category", "committee", "owner_unit"),
-        pk=pk,
-        owner_unit_id__in=scoping.scope_of(request.user).liaison_unit_ids,
+        scoping.own_records(request.user, model).select_related("category", "committee", "owner_unit"), pk=pk
     )
 
 
@@ -73,15 +71,13 @@ def record_detail(request, kind: str, pk: int):
         pk=pk,
     )
     masking.apply_masks(request.user, [record])
-    is_own = record.owner_unit_id in scoping.scope_of(request.user).liaison_unit_ids
+    is_own = scoping.acts_for_unit(request.user, record.owner_unit_id)
     claims = (
         record.claims.select_related("unit").order_by("-created_at") if kind == "needs" and is_own else []
     )
     my_claim = None
     if kind == "needs" and not is_own:
-        my_claim = Claim.objects.filter(
-            need=record, unit_id__in=scoping.scope_of(request.user).liaison_unit_ids, status=Claim.Status.LIVE
-        ).first()
+        my_claim = scoping.own_claims(request.user).filter(need=record, status=Claim.Status.LIVE).first()
     return render(
         request,
         "committees/record_detail.html",
@@ -91,6 +87,10 @@ def record_detail(request, kind: str, pk: int):
             "is_own": is_own,
             "claims": claims,
             "my_claim": my_claim,
+            # what the buttons offer is what the services accept (the gate and the lifecycle, one answer)
+            "may_edit": is_own and scoping.can_edit_record(request.user, record),
+            "may_publish": is_own and scoping.can_publish_record(request.user, record),
+            "may_withdraw": is_own and scoping.can_withdraw_record(request.user, record),
             "history": record.history.select_related("history_user").order_by("-history_date")[:20]
             if is_own
             else [],
@@ -140,7 +140,7 @@ def record_create(request, kind: str):
 
 def _contact_initial(user) -> dict:
     """Data entered once is not asked again: the contact defaults to the liaison, or their unit's contact."""
-    unit = MemberUnit.objects.filter(pk__in=scoping.scope_of(user).liaison_unit_ids).order_by("name").first()
+    unit = scoping.units_acted_for(user).first()
     return {
         "contact_name": user.name or (unit.contact_name if unit else ""),
         "contact_phone": user.phone or (unit.contact_phone if unit else ""),
@@ -152,9 +152,8 @@ def _answerable_request(request) -> CollectionRequest | None:
     if not request_id or not str(request_id).isdigit():
         return None
     return get_object_or_404(
-        CollectionRequest.objects.select_related("round__committee", "unit"),
+        scoping.own_collection_requests(request.user).select_related("round__committee", "unit"),
         pk=request_id,
-        unit_id__in=scoping.scope_of(request.user).liaison_unit_ids,
     )
 
 
@@ -274,11 +273,7 @@ def claim(request, pk: int):
 
 @login_required
 def claim_cancel(request, pk: int):
-    claim_ = get_object_or_404(
-        Claim.objects.select_related("need"),
-        pk=pk,
-        unit_id__in=scoping.scope_of(request.user).liaison_unit_ids,
-    )
+    claim_ = get_object_or_404(scoping.own_claims(request.user).select_related("need"), pk=pk)
     form = ReasonForm(request.POST or None)
     if form.is_valid():
         try:
@@ -306,9 +301,10 @@ def claim_cancel(request, pk: int):
 def collection_request(request, pk: int):
     """A collection round as the unit sees it: what is asked, what the unit answered, and how to answer."""
     asked = get_object_or_404(
-        CollectionRequest.objects.select_related("round__committee", "unit", "answered_by"),
+        scoping.own_collection_requests(request.user).select_related(
+            "round__committee", "unit", "answered_by"
+        ),
         pk=pk,
-        unit_id__in=scoping.scope_of(request.user).liaison_unit_ids,
     )
     answers = selectors.answers_to(asked)
     return render(request, "committees/collection_request.html", {"asked": asked, **answers})
@@ -317,9 +313,7 @@ def collection_request(request, pk: int):
 @login_required
 @require_POST
 def collection_request_nothing(request, pk: int):
-    asked = get_object_or_404(
-        CollectionRequest, pk=pk, unit_id__in=scoping.scope_of(request.user).liaison_unit_ids
-    )
+    asked = get_object_or_404(scoping.own_collection_requests(request.user), pk=pk)
     services.answer_nothing_this_time(asked, by=request.user)
     messages.success(request, _("Answered: nothing this time. Thank you."))
     return redirect("collection_request", pk=pk)

@@ -9,7 +9,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from committees import scoping as registry_scoping
 from committees.admin.filters import InScopeCommitteeFilter
 from config.admin.base import ScopedAdmin, ScopedInline
 from config.admin.site import admin_site
@@ -42,7 +41,7 @@ class AgendaInline(ScopedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "proposal":
             kwargs["queryset"] = scoping.proposals_for(request.user).filter(
-                committee__in=registry_scoping.committees_to_manage(request.user)
+                committee__in=scoping.committees_to_manage(request.user)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -89,7 +88,7 @@ class MeetingAdmin(ScopedAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "attendees":
-            kwargs["queryset"] = registry_scoping.people_for(request.user)
+            kwargs["queryset"] = scoping.people_for(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):

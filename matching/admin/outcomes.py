@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from committees import scoping as registry_scoping
 from committees.admin.filters import InScopeCommitteeFilter
 from config.admin.base import ScopedAdmin, ScopedInline
 from config.admin.site import admin_site
+from matching import scoping
 from matching.models import (
     CommitteeFigures,
     Evaluation,
@@ -22,24 +22,12 @@ from matching.models import (
 from matching.outcomes import results
 
 
-def _in_read_scope(model, field: str = "committee__area_code"):
-    return lambda user: registry_scoping.scoped(
-        model, user, lambda scope: registry_scoping.prefix_q(field, scope.read_codes)
-    )
-
-
-def _in_manage_scope(model, field: str = "committee__area_code"):
-    return lambda user: registry_scoping.scoped(
-        model, user, lambda scope: registry_scoping.prefix_q(field, scope.manage_codes)
-    )
-
-
 class IndicatorInline(ScopedInline):
     model = Indicator
     fields = ["position", "name", "parent", "kind", "metric", "weight", "max_score"]
     extra = 3
-    view_scope = staticmethod(_in_read_scope(Indicator, "tree__committee__area_code"))
-    change_scope = staticmethod(_in_manage_scope(Indicator, "tree__committee__area_code"))
+    view_scope = staticmethod(scoping.indicators_for)
+    change_scope = staticmethod(scoping.indicators_to_manage)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
@@ -50,8 +38,8 @@ class IndicatorInline(ScopedInline):
 
 @admin.register(IndicatorTree, site=admin_site)
 class IndicatorTreeAdmin(ScopedAdmin):
-    view_scope = staticmethod(_in_read_scope(IndicatorTree))
-    change_scope = staticmethod(_in_manage_scope(IndicatorTree))
+    view_scope = staticmethod(scoping.indicator_trees_for)
+    change_scope = staticmethod(scoping.indicator_trees_to_manage)
     list_display = ["title", "committee", "year"]
     list_filter = [InScopeCommitteeFilter, "year"]
     list_select_related = ["committee"]
@@ -60,7 +48,7 @@ class IndicatorTreeAdmin(ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "committee":
-            kwargs["queryset"] = registry_scoping.committees_to_manage(request.user)
+            kwargs["queryset"] = scoping.committees_to_manage(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -71,8 +59,8 @@ class IndicatorTreeAdmin(ScopedAdmin):
 
 @admin.register(IndicatorScore, site=admin_site)
 class IndicatorScoreAdmin(ScopedAdmin):
-    view_scope = staticmethod(_in_read_scope(IndicatorScore, "indicator__tree__committee__area_code"))
-    change_scope = staticmethod(_in_manage_scope(IndicatorScore, "indicator__tree__committee__area_code"))
+    view_scope = staticmethod(scoping.indicator_scores_for)
+    change_scope = staticmethod(scoping.indicator_scores_to_manage)
     list_display = ["unit", "indicator", "score", "scored_by", "scored_at"]
     list_filter = ["indicator__tree__year"]
     list_select_related = ["unit", "indicator", "scored_by"]
@@ -83,12 +71,12 @@ class IndicatorScoreAdmin(ScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "indicator":
             kwargs["queryset"] = (
-                _in_manage_scope(Indicator, "tree__committee__area_code")(request.user)
+                scoping.indicators_to_manage(request.user)
                 .filter(kind=Indicator.Kind.MANUAL, children__isnull=True)
                 .select_related("tree")
             )
         if db_field.name == "unit":
-            kwargs["queryset"] = registry_scoping.units_to_manage(request.user)
+            kwargs["queryset"] = scoping.units_to_manage(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -109,7 +97,7 @@ class IndicatorScoreAdmin(ScopedAdmin):
 
 @admin.register(CommitteeFigures, site=admin_site)
 class CommitteeFiguresAdmin(ScopedAdmin):
-    view_scope = staticmethod(_in_read_scope(CommitteeFigures))
+    view_scope = staticmethod(scoping.figures_for)
     list_display = [
         "committee",
         "period",
@@ -136,13 +124,10 @@ class CommitteeFiguresAdmin(ScopedAdmin):
 
 @admin.register(Evaluation, site=admin_site)
 class EvaluationAdmin(ScopedAdmin):
-    """Ratings once revealed (both sides in, or the window closed): until then only the two sides see them."""
+    """Ratings once revealed (both sides in, or the window closed); until then only the side that gave one and the
+    secretaries of the project's committee see it."""
 
-    view_scope = staticmethod(
-        lambda user: _in_read_scope(Evaluation, "project__committee__area_code")(user).filter(
-            revealed_at__isnull=False
-        )
-    )
+    view_scope = staticmethod(scoping.evaluations_for)  # the same rule as the project page and the API
     list_display = ["project", "side", "rater_unit", "rated_unit", "score", "created_at"]
     list_filter = ["side", "score"]
     list_select_related = ["project", "rater_unit", "rated_unit"]
@@ -167,7 +152,7 @@ class EvaluationAdmin(ScopedAdmin):
 
 @admin.register(Publication, site=admin_site)
 class PublicationAdmin(ScopedAdmin):
-    view_scope = staticmethod(_in_read_scope(Publication))
+    view_scope = staticmethod(scoping.publications_for)
     list_display = ["committee", "period", "published_by", "published_at", "page"]
     list_filter = [InScopeCommitteeFilter]
     list_select_related = ["committee", "published_by"]

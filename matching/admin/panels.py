@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees import scoping as registry_scoping
 from committees.models import Committee, Project
 from config.admin.site import admin_site
 from matching import meetings, scoping
@@ -17,7 +16,7 @@ from matching.outcomes import evaluation, periods, projects, results
 
 def _root_committees(user):
     """The committees at the top of the user's subtree (a secretary's own committee), at most three."""
-    scope = registry_scoping.scope_of(user)
+    scope = scoping.scope_of(user)
     if scope.is_superuser:
         return list(Committee.objects.filter(level="district").order_by("area_code")[:3])
     return list(Committee.objects.filter(area_code__in=scope.read_codes).order_by("area_code")[:3])
@@ -50,11 +49,11 @@ def figures_panel(request):
 
 def action_panel(request):
     user = request.user
-    scope = registry_scoping.scope_of(user)
+    scope = scoping.scope_of(user)
     if not scope.manages_anything:
         return None
-    managed = registry_scoping.scoped(
-        Project, user, lambda s: registry_scoping.prefix_q("committee__area_code", s.manage_codes)
+    managed = scoping.scoped(
+        Project, user, lambda s: scoping.prefix_q("committee__area_code", s.manage_codes)
     )
     rows = []
     late = projects.late(managed).select_related("committee").order_by("ends_on")
@@ -86,7 +85,7 @@ def action_panel(request):
     last_month = periods.parse(f"{(timezone.localdate().replace(day=1) - datetime.timedelta(days=1)):%Y-%m}")
     for committee in _root_committees(user):
         if (
-            registry_scoping.committees_to_manage(user).filter(pk=committee.pk).exists()
+            scoping.manages_committee(user, committee)
             and not Publication.objects.filter(committee=committee, period=last_month.key).exists()
         ):
             rows.append(
@@ -105,7 +104,7 @@ def action_panel(request):
 
 def topics_panel(request):
     waiting = scoping.proposals_for(request.user).filter(
-        committee__in=registry_scoping.committees_to_manage(request.user),
+        committee__in=scoping.committees_to_manage(request.user),
         status__in=[Proposal.Status.PROPOSED, Proposal.Status.ACCEPTED],
         committee_decision=Decision.PENDING,
     )
@@ -121,9 +120,7 @@ def topics_panel(request):
 
 
 def compliance_panel(request):
-    behind = meetings.committees_behind(
-        registry_scoping.committees_for(request.user).exclude(level="community")
-    )
+    behind = meetings.committees_behind(scoping.committees_for(request.user).exclude(level="community"))
     rows = [
         (
             _("%(committee)s: %(count)d plenary meeting(s) this year (at least two)")

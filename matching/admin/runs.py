@@ -6,7 +6,6 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from committees import scoping as registry_scoping
 from committees.models import Committee
 from config.admin.base import ScopedAdmin
 from config.admin.site import admin_site
@@ -61,11 +60,11 @@ class MatchingRunAdmin(ScopedAdmin):
         return [] if obj is None else self.readonly_fields
 
     def has_add_permission(self, request, *args) -> bool:
-        return registry_scoping.scope_of(request.user).manages_anything
+        return scoping.scope_of(request.user).manages_anything
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "committee":
-            kwargs["queryset"] = registry_scoping.committees_to_manage(request.user)
+            kwargs["queryset"] = scoping.committees_to_manage(request.user)
             kwargs["required"] = not request.user.is_superuser
             kwargs["help_text"] = _("Matching runs over this committee and every committee below it.")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -123,7 +122,7 @@ class MatchingRunAdmin(ScopedAdmin):
 
 def start_matching_action(modeladmin, request, queryset):
     """Committee list action: start a run for each selected committee (立即匹配)."""
-    for committee in queryset & registry_scoping.committees_to_manage(request.user):
+    for committee in queryset & scoping.committees_to_manage(request.user):
         started = runs.start_run(committee=committee, by=request.user)
         if started.created:
             messages.success(

@@ -125,16 +125,6 @@ def submit(*, project: Project, by, side: str, score: int, comment: str = "") ->
     return evaluation
 
 
-def visible_to(user, project: Project, project_sides: scoping.Sides | None = None) -> list[Evaluation]:
-    """A side always sees its own rating; the other side's only once revealed."""
-    mine = scoping.project_sides_of(user, project, project_sides)
-    return [
-        evaluation
-        for evaluation in project.evaluations.select_related("rater_unit", "rated_unit")
-        if evaluation.side in mine or evaluation.revealed_at is not None
-    ]
-
-
 def reveal_closed_windows(now: datetime.datetime | None = None) -> int:
     """Ratings of projects whose window has closed are shown even if the other side never rated."""
     now = now or timezone.now()

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees import notifications
-from committees import scoping as registry_scoping
 from committees.models import Project
 from config.exceptions import InvalidTransition
 from matching import scoping
@@ -49,7 +48,7 @@ def post_update(*, project: Project, by, text: str, photo=None) -> ProjectUpdate
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Describe the progress.")})
-    my_units = registry_scoping.scope_of(by).liaison_unit_ids & project_sides.units
+    my_units = scoping.my_units_on(by, project_sides)
     with transaction.atomic():
         project = _locked(project)
         _require_active(project)

@@ -5,12 +5,11 @@ the period as a snapshot. Also the secretary's scoring of manual indicators."""
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from committees import scoping as registry_scoping
 from committees.models import (
     Allocation,
     CollectionRequest,
@@ -20,6 +19,7 @@ from committees.models import (
     Project,
     Resource,
 )
+from matching import scoping
 from matching.models import CommitteeFigures, Evaluation, Indicator, IndicatorScore, Publication
 from matching.outcomes import evaluation, figures
 from matching.outcomes.periods import Period
@@ -211,8 +211,7 @@ def _snapshot(committee: Committee, period: Period) -> dict:
 def publish(*, committee: Committee, period: Period, by) -> Publication:
     """Freeze an ended period's results. Figures are recomputed first so the snapshot is current; later
     changes belong to later periods (the compute job leaves published rows alone)."""
-    if not registry_scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
-        raise PermissionDenied
+    scoping.require_manages_committee(by, committee)
     if not period.has_ended():
         raise ValidationError(
             _("%(period)s has not ended yet; a period can be published from %(day)s.")
@@ -237,8 +236,7 @@ def is_frozen(committee_id: int, year: int) -> bool:
 def score_indicator(*, indicator: Indicator, unit: MemberUnit, score, evidence: str, by) -> IndicatorScore:
     """The secretary scores a member unit on a manual indicator, with evidence; kept with its history."""
     tree = indicator.tree
-    if not registry_scoping.committees_to_manage(by).filter(pk=tree.committee_id).exists():
-        raise PermissionDenied
+    scoping.require_manages_committee(by, tree.committee_id)
     if indicator.kind != Indicator.Kind.MANUAL or indicator.children.exists():
         raise ValidationError({"indicator": _("Only indicators scored by the secretary take a score.")})
     if not Membership.objects.current().filter(committee_id=tree.committee_id, unit=unit).exists():

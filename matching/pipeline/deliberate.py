@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees import notifications, scoping
-from committees.models import Seat
+from committees import notifications
 from config.exceptions import InvalidTransition
+from matching import scoping
 
 from ..models import Answer, Comment, Decision, Proposal, RulesOfProcedure, Vote
 from . import confirm
@@ -67,43 +67,6 @@ def notify_new_topics(run_id: int) -> int:
     return told
 
 
-def sides_of(user, proposal: Proposal) -> set[str]:
-    """The sides `user` may answer for: a unit's liaison its own unit's side; a secretary who manages the owner
-    (a unit in the subtree, or the committee itself) that side too, on the owner's behalf (after a call, say)."""
-    scope = scoping.scope_of(user)
-    need, resource = proposal.need, proposal.resource
-    sides = set()
-    if need.owner_unit_id in scope.liaison_unit_ids:
-        sides.add("need")
-    if proposal.provider_unit_id and proposal.provider_unit_id in scope.liaison_unit_ids:
-        sides.add("provider")
-    if scope.manages_anything:
-        units = scoping.units_to_manage(user)
-        committees = scoping.committees_to_manage(user)
-        if (need.owner_unit_id and units.filter(pk=need.owner_unit_id).exists()) or (
-            need.owner_committee_id and committees.filter(pk=need.owner_committee_id).exists()
-        ):
-            sides.add("need")
-        if (proposal.provider_unit_id and units.filter(pk=proposal.provider_unit_id).exists()) or (
-            resource is not None
-            and resource.owner_committee_id
-            and committees.filter(pk=resource.owner_committee_id).exists()
-        ):
-            sides.add("provider")
-    return sides
-
-
-def _side_of(user, proposal: Proposal, side: str | None) -> str:
-    sides = sides_of(user, proposal)
-    if side is not None:
-        if side not in sides:
-            raise PermissionDenied
-        return side
-    if len(sides) != 1:  # none, or a secretary who must say which side they record
-        raise PermissionDenied
-    return sides.pop()
-
-
 def lock_open_topic(proposal: Proposal) -> Proposal:
     locked = (
         Proposal.objects.select_for_update(of=("self",))  # not the joined rows: resource may be an outer join
@@ -124,7 +87,7 @@ def answer(proposal: Proposal, *, by, accept: bool, reason: str = "", side: str 
         raise ValidationError({"reason": _("Say why your unit declines.")})
     with transaction.atomic():
         proposal = lock_open_topic(proposal)
-        side = _side_of(by, proposal, side)
+        side = scoping.require_side(by, proposal, side)
         field = "need_side" if side == "need" else "provider_side"
         setattr(proposal, field, Answer.ACCEPTED if accept else Answer.DECLINED)
         if not accept:
@@ -185,21 +148,10 @@ def _confirm_when_ready(proposal: Proposal) -> None:
 # --- Online deliberation -------------------------------------------------------------------------------------------
 
 
-def can_vote(user, committee) -> bool:
-    return (
-        Seat.objects.current()
-        .filter(user=user, committee=committee, role__in=notifications.VOTING_ROLES)
-        .exists()
-    )
-
-
 def comment(proposal: Proposal, *, by, text: str) -> Comment:
     if not text.strip():
         raise ValidationError({"text": _("Write the comment.")})
-    if not (
-        can_vote(by, proposal.committee)
-        or scoping.committees_to_manage(by).filter(pk=proposal.committee_id).exists()
-    ):
+    if not scoping.can_comment(by, proposal):
         raise PermissionDenied
     return Comment.objects.create(proposal=proposal, user=by, text=text.strip())
 
@@ -210,7 +162,7 @@ def vote(proposal: Proposal, *, by, choice: str) -> Proposal:
         raise ValidationError({"choice": _("Choose for, against or abstain.")})
     with transaction.atomic():
         proposal = lock_open_topic(proposal)
-        if not can_vote(by, proposal.committee):
+        if not scoping.can_vote(by, proposal.committee):
             raise PermissionDenied
         rules = rules_of(proposal.committee)
         if rules.approval != RulesOfProcedure.Approval.VOTE:

@@ -19,8 +19,8 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from committees import scoping
 from committees.models import Committee, Level
+from matching import scoping
 from matching.models import MatchingRun
 from matching.pipeline import collect, propose
 
@@ -85,8 +85,8 @@ def start_run(
     if by is not None:
         if committee is None and not by.is_superuser:
             raise PermissionDenied
-        if committee is not None and not scoping.committees_to_manage(by).filter(pk=committee.pk).exists():
-            raise PermissionDenied
+        if committee is not None:
+            scoping.require_manages_committee(by, committee)
     scope_code = committee.area_code if committee else ""
     with transaction.atomic():
         _lock(LOCK_REGISTRY, [0])

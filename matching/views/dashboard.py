@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees import scoping as registry_scoping
 from committees import selectors
 from committees.models import Notification
 from matching import explain, scoping
@@ -22,7 +21,7 @@ DASHBOARD_PROPOSALS = 10
 @login_required
 def home(request):
     """Secretaries and overseers land in the admin; liaisons on their unit's dashboard."""
-    scope = registry_scoping.scope_of(request.user)
+    scope = scoping.scope_of(request.user)
     if scope.uses_admin and not scope.is_liaison:
         return redirect("admin:index")
     if request.method == "POST" and "mark_read" in request.POST:
@@ -38,7 +37,7 @@ def home(request):
         proposal.reasons = explain.reasons(proposal)
         pending = {"need": proposal.need_side, "provider": proposal.provider_side}
         proposal.awaits_me = any(
-            pending[side] == "pending" for side in deliberate.sides_of(request.user, proposal)
+            pending[side] == "pending" for side in scoping.proposal_sides_of(request.user, proposal)
         )
     return render(
         request,
@@ -80,9 +79,7 @@ def proposal_answer(request, pk: int):
 @login_required
 def topics(request):
     """The topics a chair, vice chair or member deliberates: open topics of their committees."""
-    rows = scoping.topics_to_vote(request.user).select_related(
-        "need", "resource", "provider_unit", "committee"
-    )
+    rows = scoping.topics_for(request.user).select_related("need", "resource", "provider_unit", "committee")
     page = Paginator(rows.order_by("expires_at", "pk"), 20).get_page(request.GET.get("page"))
     return render(request, "matching/topics.html", {"page": page})
 
@@ -90,7 +87,7 @@ def topics(request):
 @login_required
 def topic(request, pk: int):
     proposal = get_object_or_404(
-        scoping.topics_to_vote(request.user).select_related("need", "resource", "provider_unit", "committee"),
+        scoping.topics_for(request.user).select_related("need", "resource", "provider_unit", "committee"),
         pk=pk,
     )
     comment_form = CommentForm(request.POST if "comment" in request.POST else None)
@@ -115,6 +112,7 @@ def topic(request, pk: int):
             "tally": deliberate.vote_tally(proposal),
             "rules": deliberate.rules_of(proposal.committee),
             "my_vote": proposal.votes.filter(user=request.user).first(),
+            "may_vote": scoping.can_vote(request.user, proposal.committee_id),
             "comment_form": CommentForm(),
             "vote_form": VoteForm(),
         },

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees import scoping as registry_scoping
 from committees.models import Project
 from matching import scoping
 from matching.forms import (
@@ -31,7 +30,7 @@ UPDATES_SHOWN = 20
 @login_required
 def project_list(request):
     """The projects the user may see (a liaison: their units'), late ones marked."""
-    queryset = registry_scoping.projects_for(request.user).select_related("committee", "lead_unit")
+    queryset = scoping.projects_for(request.user).select_related("committee", "lead_unit")
     status = request.GET.get("status", "")
     if status in Project.Status.values:
         queryset = queryset.filter(status=status)
@@ -49,7 +48,7 @@ def project_list(request):
 @login_required
 def project_detail(request, pk: int):
     project = get_object_or_404(
-        registry_scoping.projects_for(request.user).select_related("committee", "lead_unit"), pk=pk
+        scoping.projects_for(request.user).select_related("committee", "lead_unit"), pk=pk
     )
     project_sides = scoping.project_sides(project)
     acting = scoping.project_sides_of(request.user, project, project_sides)
@@ -96,7 +95,7 @@ def project_detail(request, pk: int):
             "milestones": list(project.milestones.select_related("done_by")),
             "updates": updates,
             "carry_overs": list(project.carry_overs.select_related("created_by")),
-            "evaluations": evaluation.visible_to(request.user, project, project_sides),
+            "evaluations": scoping.evaluations_visible_on(request.user, project),
             "evaluation_closes_at": evaluation.closes_at(project),
             "evaluation_open": evaluation.is_open(project),
             "pending_sides": pending_sides,
@@ -166,9 +165,7 @@ _ACTIONS = {
 def update_photo(request, pk: int):
     """Photos are served only to those who may see the project, never from a public media folder."""
     update = get_object_or_404(
-        ProjectUpdate.objects.filter(project__in=registry_scoping.projects_for(request.user)).exclude(
-            photo=""
-        ),
+        ProjectUpdate.objects.filter(project__in=scoping.projects_for(request.user)).exclude(photo=""),
         pk=pk,
     )
     try:

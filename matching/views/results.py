@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees import ledgers
-from committees import scoping as registry_scoping
 from matching import scoping
 from matching.forms import PublishForm
 from matching.models import Publication
@@ -57,7 +56,7 @@ def _report_context(request, committee_id: int, period_key: str):
 @login_required
 def results_page(request, committee_id: int, period: str):
     committee, period, report, previews = _report_context(request, committee_id, period)
-    manages = registry_scoping.committees_to_manage(request.user).filter(pk=committee.pk).exists()
+    manages = scoping.manages_committee(request.user, committee)
     published = list(committee.publications.order_by("-period").values_list("period", flat=True))
     choices = sorted(
         {*published, *(p.key for p in periods.current())} if previews else set(published), reverse=True
@@ -145,7 +144,7 @@ def results_export(request, committee_id: int, period: str):
 
 @login_required
 def results_publish(request, committee_id: int, period: str):
-    committee = get_object_or_404(registry_scoping.committees_to_manage(request.user), pk=committee_id)
+    committee = get_object_or_404(scoping.committees_to_manage(request.user), pk=committee_id)
     try:
         period = periods.parse(period)
     except periods.InvalidPeriod as error:

@@ -5,8 +5,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from committees import scoping as registry_scoping
 from committees.models import Committee, Project
+from config.api.fields import ScopedFieldsMixin
+from matching import scoping
 from matching.models import (
     CommitteeFigures,
     Evaluation,
@@ -18,7 +19,7 @@ from matching.models import (
 from matching.outcomes import figures, periods
 
 
-class ProjectUpdateSerializer(serializers.ModelSerializer):
+class ProjectUpdateSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """A progress report on a project you take part in (either side) or whose committee you manage."""
 
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
@@ -32,18 +33,17 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
         fields = ["id", "project", "unit", "text", "photo", "photo_url", "created_by", "created_at"]
         read_only_fields = ["unit", "created_by", "created_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["project"].queryset = registry_scoping.projects_for(request.user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "project": scoping.projects_for,
+    }
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_photo_url(self, update) -> str | None:
         return reverse("project_update_photo", args=[update.pk]) if update.photo else None
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
 
     class Meta:
@@ -51,11 +51,10 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["id", "project", "title", "due_on", "done_at"]
         read_only_fields = ["done_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["project"].queryset = registry_scoping.projects_for(request.user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "project": scoping.projects_for,
+    }
 
 
 class CarryOverSerializer(serializers.Serializer):
@@ -70,7 +69,7 @@ class ProjectStateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
     score = serializers.IntegerField(min_value=1, max_value=5)
 
@@ -89,11 +88,10 @@ class EvaluationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["rater_unit", "rated_unit", "created_at", "revealed_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["project"].queryset = registry_scoping.projects_for(request.user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "project": scoping.projects_for,
+    }
 
 
 class CommitteeFiguresSerializer(serializers.ModelSerializer):
@@ -120,7 +118,7 @@ class CommitteeFiguresSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PublicationSerializer(serializers.ModelSerializer):
+class PublicationSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """Publish an ended period of a committee you manage; the snapshot is what the results page shows."""
 
     committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
@@ -131,11 +129,10 @@ class PublicationSerializer(serializers.ModelSerializer):
         read_only_fields = ["snapshot", "published_by", "published_at"]
         validators = []  # the service reports a second publication of a period with its own message
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["committee"].queryset = registry_scoping.committees_to_manage(request.user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "committee": scoping.committees_to_manage,
+    }
 
     def validate_period(self, value: str) -> str:
         try:

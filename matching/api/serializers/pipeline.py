@@ -1,13 +1,12 @@
 from rest_framework import serializers
 
-from committees import scoping as registry_scoping
 from committees.models import Committee, User
-from matching import explain
-from matching import scoping as pipeline_scoping
+from config.api.fields import ScopedFieldsMixin
+from matching import explain, scoping
 from matching.models import AgendaItem, Comment, Decision, MatchingRun, Meeting, Proposal, Vote
 
 
-class MatchingRunSerializer(serializers.ModelSerializer):
+class MatchingRunSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     committee = serializers.PrimaryKeyRelatedField(
         queryset=Committee.objects.none(), required=False, allow_null=True
     )
@@ -30,11 +29,10 @@ class MatchingRunSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [f for f in fields if f != "committee"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["committee"].queryset = registry_scoping.committees_to_manage(request.user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "committee": scoping.committees_to_manage,
+    }
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -78,7 +76,7 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """Create with a committee you manage and people you may see as attendees; the agenda is shown, not written."""
 
     committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
@@ -102,19 +100,18 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["minutes", "is_held", "created_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["committee"].queryset = registry_scoping.committees_to_manage(request.user)
-            self.fields["attendees"].child_relation.queryset = registry_scoping.people_for(request.user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "committee": scoping.committees_to_manage,
+        "attendees": scoping.people_for,
+    }
 
     def get_agenda(self, meeting) -> list[int]:
         """The ids of the meeting's agenda items (see /agenda-items/)."""
         return [item.pk for item in meeting.agenda.all()]
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """Put a topic on a meeting's agenda: the meeting must be one you manage, the topic one of its committee."""
 
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
@@ -125,12 +122,11 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         fields = ["id", "meeting", "proposal", "decision", "note"]
         read_only_fields = ["decision", "note"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["meeting"].queryset = pipeline_scoping.meetings_to_manage(request.user)
-            self.fields["proposal"].queryset = pipeline_scoping.proposals_for(request.user)
+    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    scoped_fields = {
+        "meeting": scoping.meetings_to_manage,
+        "proposal": scoping.proposals_for,
+    }
 
 
 MEETING_DECISIONS = [(d.value, d.label) for d in (Decision.APPROVED, Decision.REJECTED, Decision.DEFERRED)]

@@ -6,7 +6,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from committees import scoping as registry_scoping
 from committees.models import Project
 from matching import scoping
 from matching.api.serializers.outcomes import (
@@ -72,7 +71,7 @@ class ProjectLifecycleViewSet(viewsets.GenericViewSet):
     queryset = Project.objects.none()
 
     def get_queryset(self):
-        return registry_scoping.projects_for(self.request.user)
+        return scoping.projects_for(self.request.user)
 
     @extend_schema(request=None, responses=ProjectStateSerializer)
     @action(detail=True, methods=["post"])
