@@ -64,9 +64,40 @@ def schedule_meeting(
     return meeting
 
 
-def put_on_agenda(meeting: Meeting, *, proposal: Proposal, by) -> AgendaItem:
-    """Put an open topic of the meeting's committee on its agenda, undecided."""
-    scoping.require_manages_committee(by, meeting.committee)
+MEETING_FIELDS = {"title", "kind", "held_on", "place", "minutes", "is_held"}
+
+
+def update_meeting(meeting: Meeting, *, by, attendees=None, **fields) -> Meeting:
+    """Correct a meeting, record its minutes, or mark it held (only once its date has come: its decisions take
+    effect when it is held, never before)."""
+    unknown = set(fields) - MEETING_FIELDS
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    scoping.require_manages_committee(by, meeting.committee_id)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        was_held = meeting.is_held
+        for name, value in fields.items():
+            setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+        if meeting.is_held and meeting.held_on > timezone.localdate():
+            raise ValidationError({"is_held": _("A meeting dated in the future cannot be marked as held.")})
+        if was_held and not meeting.is_held and meeting.agenda.exclude(decision=Decision.PENDING).exists():
+            raise ValidationError(
+                {"is_held": _("The meeting's decisions are recorded: it stays marked as held.")}
+            )
+        meeting.full_clean()
+        meeting.save()
+        if attendees is not None:
+            meeting.attendees.set(attendees)
+    return meeting
+
+
+def is_held(meeting: Meeting) -> bool:
+    return meeting.is_held and meeting.held_on <= timezone.localdate()
+
+
+def check_agenda_topic(meeting: Meeting, proposal: Proposal) -> None:
+    """A meeting deliberates the open topics of its own committee."""
     if proposal.committee_id != meeting.committee_id:
         raise ValidationError({"proposal": _("The topic is not decided by this meeting's committee.")})
     if proposal.status not in Proposal.OPEN_STATUSES:
@@ -76,6 +107,25 @@ def put_on_agenda(meeting: Meeting, *, proposal: Proposal, by) -> AgendaItem:
                 % {"status": proposal.get_status_display()}
             }
         )
+
+
+def check_can_decide(meeting: Meeting) -> None:
+    """A meeting's decisions take effect when it is held: a meeting still to come decides nothing."""
+    if not is_held(meeting):
+        raise ValidationError(
+            {
+                "decision": _(
+                    "The meeting has not been held yet: record its decisions once it has taken place and is "
+                    "marked as held."
+                )
+            }
+        )
+
+
+def put_on_agenda(meeting: Meeting, *, proposal: Proposal, by) -> AgendaItem:
+    """Put an open topic of the meeting's committee on its agenda, undecided."""
+    scoping.require_manages_committee(by, meeting.committee)
+    check_agenda_topic(meeting, proposal)
     try:
         with transaction.atomic():
             return AgendaItem.objects.create(meeting=meeting, proposal=proposal)
@@ -94,6 +144,7 @@ def record_meeting_decision(item: AgendaItem, *, by, decision: str, note: str = 
             .get(pk=item.pk)
         )
         scoping.require_manages_committee(by, item.meeting.committee)
+        check_can_decide(item.meeting)
         proposal = deliberate.lock_open_topic(item.proposal)
         if proposal.committee_id != item.meeting.committee_id:
             raise PermissionDenied

@@ -44,28 +44,6 @@ class CategoryAdmin(ScopedAdmin):
         return request.user.is_superuser  # one taxonomy for the whole city
 
 
-class ListRecordForm(forms.ModelForm):
-    """Checks ownership and lifecycle before saving, so that the admin shows an error instead of failing."""
-
-    user = None
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk is None and self.user is not None and {"committee"} <= set(data):
-            try:
-                services.check_owner(
-                    by=self.user,
-                    owner_unit=data.get("owner_unit"),
-                    owner_committee=data.get("owner_committee"),
-                    committee=data["committee"],
-                )
-            except PermissionDenied as error:
-                raise ValidationError(_("You may not publish for this owner on this committee.")) from error
-        elif self.instance.pk and self.instance.status not in self.instance.EDITABLE_STATUSES:
-            raise ValidationError(_("Only drafts and published records without allocations can be edited."))
-        return data
-
-
 class PurposeForm(forms.Form):
     purpose = forms.CharField(
         label=_("Purpose"),
@@ -96,7 +74,6 @@ IMPORT_REPORT_SECONDS = 3600
 
 
 class ListRecordAdmin(ScopedAdmin):
-    form = ListRecordForm
     change_list_template = "admin/committees/records_change_list.html"
     list_display = [
         "title",
@@ -123,10 +100,22 @@ class ListRecordAdmin(ScopedAdmin):
     actions = ["publish", "withdraw", "export_ledger", "export_ledger_in_full"]
     date_hierarchy = "created_at"
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
+    def check_write(self, request, obj, data):
+        if obj is None:
+            if data.get("committee"):
+                try:
+                    services.check_owner(
+                        by=request.user,
+                        owner_unit=data.get("owner_unit"),
+                        owner_committee=data.get("owner_committee"),
+                        committee=data["committee"],
+                    )
+                except PermissionDenied as error:
+                    raise ValidationError(
+                        _("You may not publish for this owner on this committee.")
+                    ) from error
+        elif not scoping.can_edit_record(request.user, obj):
+            raise ValidationError(_("Only drafts and published records without allocations can be edited."))
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["owner_unit", "owner_committee", "committee"] if obj else []
@@ -445,9 +434,18 @@ class CollectionRoundAdmin(ScopedAdmin):
     def get_inlines(self, request, obj=None):
         return self.inlines if obj else []  # requests exist once the round is opened
 
+    def check_write(self, request, obj, data):
+        if obj is None and data.get("committee"):
+            scoping.require_manages_committee(request.user, data["committee"])
+        elif obj is not None and not scoping.manages_round(request.user, obj):
+            raise PermissionDenied
+
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            fields = {name: form.cleaned_data[name] for name in services.rounds.ROUND_FIELDS}
+            services.update_collection_round(
+                obj, by=request.user, categories=form.cleaned_data["categories"], **fields
+            )
             return
         saved = services.open_collection_round(
             committee=form.cleaned_data["committee"],
@@ -461,8 +459,7 @@ class CollectionRoundAdmin(ScopedAdmin):
         obj.pk = saved.pk
 
     def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
+        pass  # the categories were set by the service; the requests inline is read-only
 
 
 @admin.register(Project, site=admin_site)

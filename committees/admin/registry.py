@@ -66,22 +66,6 @@ class SeatListInline(ScopedInline):
         return False
 
 
-class CommitteeForm(forms.ModelForm):
-    user = None
-
-    def clean(self):
-        data = super().clean()
-        if (
-            self.instance.pk is None
-            and not data.get("parent")
-            and not getattr(self.user, "is_superuser", False)
-        ):
-            raise forms.ValidationError(
-                _("Only an administrator creates district committees; choose the parent.")
-            )
-        return data
-
-
 @admin.register(Committee, site=admin_site)
 class CommitteeAdmin(ScopedAdmin):
     view_scope = staticmethod(scoping.committees_for)
@@ -92,7 +76,6 @@ class CommitteeAdmin(ScopedAdmin):
     list_select_related = ["parent"]
     ordering = ["area_code"]
     autocomplete_fields = ["parent"]
-    form = CommitteeForm
     fields = ["level", "parent", "name", "area_code", "address", "claim_window_days"]
     inlines = [SeatListInline, MembershipListInline]
 
@@ -118,19 +101,56 @@ class CommitteeAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The place in the tree is fixed once created: children's codes and every subtree filter depend on it.
-        return ["level", "parent", "area_code"] if obj and not request.user.is_superuser else []
+        return sorted(services.COMMITTEE_PLACE_FIELDS) if obj and not request.user.is_superuser else []
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
+    def check_write(self, request, obj, data):
+        if obj is None:
+            services.check_new_committee(by=request.user, parent=data.get("parent"))
+        else:
+            services.check_committee_change(obj, by=request.user, fields=data)
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if change:
+            saved = services.update_committee(obj, by=request.user, **data)
+        else:
+            fields = {
+                name: form.cleaned_data[name]
+                for name in services.COMMITTEE_FIELDS
+                if name in form.cleaned_data
+            }
+            saved = services.create_committee(
+                by=request.user,
+                level=form.cleaned_data["level"],
+                parent=form.cleaned_data.get("parent"),
+                area_code=form.cleaned_data["area_code"],
+                **fields,
+            )
+        obj.pk = saved.pk
 
 
 # --- Member units --------------------------------------------------------------------------------------------
 
 
+class MembershipRowForm(forms.ModelForm):
+    """A new row adds a membership; on an existing one only the role changes (it ends through the list's action)."""
+
+    class Meta:
+        model = Membership
+        fields = ["committee", "role", "since", "until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("committee", "since", "until"):
+                self.fields[name].disabled = True
+        else:
+            self.fields["until"].disabled = True
+
+
 class MembershipInline(ScopedInline):
     model = Membership
+    form = MembershipRowForm
     view_scope = staticmethod(scoping.memberships_for)
     fields = ["committee", "role", "since", "until"]
     autocomplete_fields = ["committee"]
@@ -173,19 +193,63 @@ class MemberUnitAdmin(ScopedAdmin):
     def committees_list(self, obj: MemberUnit) -> str:
         return "、".join(m.committee.name for m in obj.visible_memberships)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        unit = form.instance
-        if (
-            not request.user.is_superuser
-            and not scoping.units_to_manage(request.user).filter(pk=unit.pk).exists()
-        ):
-            messages.warning(
-                request,
-                _(
-                    "The unit has no current membership on a committee you manage; add one so that you can keep it."
+    def get_inlines(self, request, obj=None):
+        return self.inlines if obj else []  # a new unit joins through the committee chosen on its form
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        return [(_("Joins the committee"), {"fields": ["committee", "role"]}), *self.fieldsets]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        kwargs["fields"] = [name for name in services.UNIT_FIELDS]
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        return type(
+            "NewUnitForm",
+            (form_class,),
+            {
+                "committee": forms.ModelChoiceField(
+                    queryset=scoping.committees_to_manage(request.user), label=_("committee")
                 ),
+                "role": forms.ChoiceField(
+                    choices=Membership.Role.choices, initial=Membership.Role.MEMBER_UNIT, label=_("role")
+                ),
+            },
+        )
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.UNIT_FIELDS if name in form.cleaned_data}
+        if change:
+            changed = {name: value for name, value in fields.items() if name in form.changed_data}
+            saved = services.update_unit(obj, by=request.user, **changed)
+        else:
+            saved = services.register_unit(
+                by=request.user,
+                committee=form.cleaned_data["committee"],
+                role=form.cleaned_data["role"],
+                **fields,
             )
+        obj.pk = saved.pk
+
+    def save_formset(self, request, form, formset, change):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # for the log
+        if formset.model is not Membership:
+            return  # the people inline is read-only
+        for row in formset.forms:
+            if not row.has_changed() or not row.cleaned_data or row.cleaned_data.get("DELETE"):
+                continue
+            if row.instance.pk:
+                services.change_membership(row.instance, by=request.user, role=row.cleaned_data["role"])
+            else:
+                services.add_membership(
+                    by=request.user,
+                    unit=form.instance,
+                    committee=row.cleaned_data["committee"],
+                    role=row.cleaned_data["role"],
+                    since=row.cleaned_data.get("since"),
+                )
 
     @read_only_action
     @admin.action(description=_("Export selected units as a ledger (xlsx)"))
@@ -204,6 +268,26 @@ class MembershipAdmin(ScopedAdmin):
     autocomplete_fields = ["unit", "committee"]
     actions = ["end_today"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["unit", "committee", "since", "until"] if obj else ["until"]
+
+    def check_write(self, request, obj, data):
+        if obj is None and data.get("unit") and data.get("committee"):
+            services.check_new_membership(by=request.user, unit=data["unit"], committee=data["committee"])
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = services.change_membership(obj, by=request.user, role=form.cleaned_data["role"])
+        else:
+            saved = services.add_membership(
+                by=request.user,
+                unit=form.cleaned_data["unit"],
+                committee=form.cleaned_data["committee"],
+                role=form.cleaned_data["role"],
+                since=form.cleaned_data.get("since"),
+            )
+        obj.pk = saved.pk
+
     @admin.action(description=_("End the selected memberships today"))
     def end_today(self, request, queryset):
         ended = services.end_memberships(memberships=queryset, by=request.user, on=timezone.localdate())
@@ -221,6 +305,30 @@ class SeatAdmin(ScopedAdmin):
     autocomplete_fields = ["committee", "user", "unit"]
     fields = ["committee", "role", "user", "unit", "position", "since", "until"]
     actions = ["end_today"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["committee", "role", "user", "unit", "since", "until"] if obj else ["until"]
+
+    def check_write(self, request, obj, data):
+        if obj is None and data.get("committee") and data.get("user"):
+            services.check_new_seat(
+                by=request.user, committee=data["committee"], user=data["user"], unit=data.get("unit")
+            )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = services.change_seat(obj, by=request.user, position=form.cleaned_data.get("position", ""))
+        else:
+            saved = services.add_seat(
+                by=request.user,
+                committee=form.cleaned_data["committee"],
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                unit=form.cleaned_data.get("unit"),
+                position=form.cleaned_data.get("position", ""),
+                since=form.cleaned_data.get("since"),
+            )
+        obj.pk = saved.pk
 
     @admin.action(description=_("End the selected seats today"))
     def end_today(self, request, queryset):
@@ -276,3 +384,31 @@ class PersonAdmin(ScopedAdmin, UserAdmin):
         if "registered_by" in form.base_fields and not request.user.is_superuser:
             form.base_fields["registered_by"].required = True
         return form
+
+    def check_write(self, request, obj, data):
+        if obj is not None:
+            fields = {
+                name: data[name]
+                for name in services.PERSON_FIELDS | services.ADMINISTRATOR_FIELDS
+                if name in data
+            }
+            services.check_person_change(obj, by=request.user, fields=fields)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            editable = services.PERSON_FIELDS | services.ADMINISTRATOR_FIELDS
+            changed = {name: form.cleaned_data[name] for name in form.changed_data if name in editable}
+            saved = services.update_person(obj, by=request.user, **changed)
+        else:
+            saved = services.register_person(
+                by=request.user,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                registered_by=form.cleaned_data.get("registered_by"),
+                **{
+                    name: form.cleaned_data[name]
+                    for name in ("name", "phone", "email")
+                    if name in form.cleaned_data
+                },
+            )
+        obj.pk = saved.pk

@@ -17,11 +17,32 @@ from .records import (  # noqa: F401
     withdraw_record,
 )
 from .registry import (  # noqa: F401
+    ADMINISTRATOR_FIELDS,
+    COMMITTEE_FIELDS,
+    COMMITTEE_PLACE_FIELDS,
+    PERSON_FIELDS,
+    UNIT_FIELDS,
     add_membership,
     add_seat,
     change_membership,
     change_seat,
+    check_committee_change,
+    check_new_committee,
+    check_new_membership,
+    check_new_seat,
+    check_person_change,
+    create_committee,
     end_memberships,
     end_seats,
+    register_person,
+    register_unit,
+    update_committee,
+    update_person,
+    update_unit,
 )
-from .rounds import answer_nothing_this_time, open_collection_round, send_round_reminders  # noqa: F401
+from .rounds import (  # noqa: F401
+    answer_nothing_this_time,
+    open_collection_round,
+    send_round_reminders,
+    update_collection_round,
+)

@@ -44,6 +44,28 @@ def open_collection_round(
     return round_
 
 
+ROUND_FIELDS = {"title", "description", "opens_on", "closes_on"}
+
+
+def update_collection_round(round_: CollectionRound, *, by, categories=None, **fields) -> CollectionRound:
+    """Correct a round's title, text or dates (the units asked stay as they were when it opened)."""
+    unknown = set(fields) - ROUND_FIELDS
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    if not scoping.manages_round(by, round_):
+        raise PermissionDenied
+    with transaction.atomic():
+        round_ = CollectionRound.objects.select_for_update().get(pk=round_.pk)
+        for name, value in fields.items():
+            setattr(round_, name, value)
+        round_.full_clean()
+        round_._history_user = by
+        round_.save()
+        if categories is not None:
+            round_.categories.set(categories)
+    return round_
+
+
 def answer_nothing_this_time(request: CollectionRequest, *, by) -> CollectionRequest:
     scoping.require_acts_for_unit(by, request.unit_id)
     with transaction.atomic():

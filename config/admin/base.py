@@ -6,10 +6,12 @@ list that shows a row only when `?secret__startswith=…` matches gives the secr
 (an API token, a masked phone number). Here a list accepts the parameters of its own filters and nothing else.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.filters import FieldListFilter, ListFilter
 from django.contrib.admin.utils import get_fields_from_path
-from django.http import HttpResponseNotAllowed
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -59,8 +61,52 @@ class ReadOnlyHistoryMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ScopedAdmin(DeclaredLookupsMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
-    """Base of every model admin: rows, permissions and foreign-key choices come from the gate.
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its fields where the form has them, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ServiceWritesMixin:
+    """Admin forms check a change with the service's own rules (`check_write`), so a refusal is a form error; the
+    save then goes through the service (`save_model` of each admin). Should the service still refuse (a change
+    made meanwhile), the transaction is rolled back and the page says why."""
+
+    def check_write(self, request, obj, data: dict) -> None:
+        """Raise ValidationError or PermissionDenied where the service would refuse this change."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class CheckedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                try:
+                    model_admin.check_write(request, obj, data)
+                except ValidationError as error:
+                    add_service_errors(self, error)
+                except PermissionDenied:
+                    self.add_error(NON_FIELD_ERRORS, _("You may not make this change."))
+                return data
+
+        CheckedForm.__name__ = form_class.__name__
+        return CheckedForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ScopedAdmin(DeclaredLookupsMixin, ReadOnlyHistoryMixin, ServiceWritesMixin, SimpleHistoryAdmin):
+    """Base of every model admin: rows, permissions and foreign-key choices come from the gate; writes go through
+    the services.
 
     `view_scope(user)` and `change_scope(user)` return the querysets the user may see and change. Actions change
     nothing unless the user may change (read-only roles keep only the actions marked `read_only`)."""

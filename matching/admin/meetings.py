@@ -1,8 +1,8 @@
 """Meetings (会议) and rules of procedure in the admin: agendas whose decisions go through the services."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,17 +14,52 @@ from config.admin.base import ScopedAdmin, ScopedInline
 from config.admin.site import admin_site
 from matching import meetings, scoping
 from matching.models import AgendaItem, Decision, Meeting, RulesOfProcedure
+from matching.pipeline import deliberate
 
 
 class AgendaItemForm(forms.ModelForm):
+    """A new row puts a topic on the agenda; a pending row takes the meeting's decision; a decided row is kept."""
+
     class Meta:
         model = AgendaItem
         fields = ["proposal", "decision", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["proposal"].disabled = True
+            if self.instance.decision != Decision.PENDING:
+                self.fields["decision"].disabled = self.fields["note"].disabled = True
+
+
+class AgendaFormSet(forms.BaseInlineFormSet):
+    """The services' rules, checked before anything is saved, so that a refusal shows on its row."""
+
+    def clean(self):
+        super().clean()
+        meeting = self.instance
+        for row in self.forms:
+            if (
+                not row.has_changed()
+                or not getattr(row, "cleaned_data", None)
+                or row.cleaned_data.get("DELETE")
+            ):
+                continue
+            proposal = row.cleaned_data.get("proposal")
+            try:
+                if row.instance.pk is None and proposal is not None and meeting.committee_id:
+                    meetings.check_agenda_topic(meeting, proposal)
+                decision = row.cleaned_data.get("decision", Decision.PENDING)
+                if decision != Decision.PENDING and "decision" in row.changed_data:
+                    meetings.check_can_decide(meeting)
+            except ValidationError as error:
+                row.add_error(None, error)
 
 
 class AgendaInline(ScopedInline):
     model = AgendaItem
     form = AgendaItemForm
+    formset = AgendaFormSet
     view_scope = staticmethod(lambda user: AgendaItem.objects.all())  # rows of a meeting the user may see
     autocomplete_fields = ["proposal"]
     extra = 1
@@ -91,35 +126,46 @@ class MeetingAdmin(ScopedAdmin):
             kwargs["queryset"] = scoping.people_for(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {name: data[name] for name in form.changed_data if name in meetings.MEETING_FIELDS}
+            meetings.update_meeting(obj, by=request.user, attendees=data.get("attendees"), **fields)
+            return
+        saved = meetings.schedule_meeting(
+            committee=data["committee"],
+            by=request.user,
+            title=data["title"],
+            held_on=data["held_on"],
+            kind=data["kind"],
+            place=data.get("place", ""),
+            attendees=data.get("attendees") or (),
+        )
+        if data.get("is_held") or data.get("minutes"):  # a meeting recorded after it took place
+            meetings.update_meeting(
+                saved, by=request.user, is_held=data.get("is_held", False), minutes=data.get("minutes", "")
+            )
+        obj.pk = saved.pk
+
     def save_related(self, request, form, formsets, change):
-        """Agenda rows are saved here; their decisions go through the deliberation service."""
-        form.save_m2m()
+        """The agenda through the services: a new row is put on the agenda, a decision recorded by the meeting's
+        service (attendees were set by save_model)."""
+        meeting = Meeting.objects.get(pk=form.instance.pk)
         for formset in formsets:
-            decided = []
-            for item_form in formset.forms:
-                if (
-                    not item_form.has_changed()
-                    or not item_form.cleaned_data
-                    or item_form.cleaned_data.get("DELETE")
-                ):
-                    continue
-                decision = item_form.cleaned_data.get("decision", Decision.PENDING)
-                note = item_form.cleaned_data.get("note", "")
-                item = item_form.save(commit=False)
-                item.meeting = form.instance
-                if item.pk is None:
-                    item.decision = Decision.PENDING
-                    item.save()
-                if decision != Decision.PENDING:
-                    decided.append((item, decision, note))
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            for item, decision, note in decided:
-                try:
-                    meetings.record_meeting_decision(item, by=request.user, decision=decision, note=note)
-                except (ValidationError, PermissionDenied) as error:
-                    messages.warning(request, f"{item}: {' '.join(getattr(error, 'messages', [str(error)]))}")
-        if not change:
-            meetings.notify_attendees(form.instance)
+            for row in formset.forms:
+                if not row.has_changed() or not row.cleaned_data or row.cleaned_data.get("DELETE"):
+                    continue
+                item = row.instance
+                if item.pk is None:
+                    item = meetings.put_on_agenda(
+                        meeting, proposal=row.cleaned_data["proposal"], by=request.user
+                    )
+                decision = row.cleaned_data.get("decision", Decision.PENDING)
+                if decision != Decision.PENDING and decision != item.decision:
+                    meetings.record_meeting_decision(
+                        item, by=request.user, decision=decision, note=row.cleaned_data.get("note", "")
+                    )
 
 
 @admin.register(RulesOfProcedure, site=admin_site)
@@ -128,3 +174,18 @@ class RulesOfProcedureAdmin(ScopedAdmin):
     change_scope = staticmethod(scoping.rules_to_manage)
     list_display = ["committee", "approval", "quorum_percent", "majority_percent", "decision_days"]
     autocomplete_fields = ["committee"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["committee"] if obj else []
+
+    def check_write(self, request, obj, data):
+        committee = obj.committee if obj else data.get("committee")
+        if committee is not None:
+            scoping.require_manages_committee(request.user, committee)
+
+    def save_model(self, request, obj, form, change):
+        committee = obj.committee if change else form.cleaned_data["committee"]
+        fields = {
+            name: form.cleaned_data[name] for name in deliberate.RULES_FIELDS if name in form.cleaned_data
+        }
+        obj.pk = deliberate.set_rules(committee=committee, by=request.user, **fields).pk

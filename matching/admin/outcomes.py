@@ -1,8 +1,7 @@
 """The secretaries' admin for what follows confirmation: indicator systems and scores, figures, evaluations and
 published results, and the dashboard panels (figures with their trend, items needing action)."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +55,41 @@ class IndicatorTreeAdmin(ScopedAdmin):
             return False  # the year is published: its system is kept as it was scored
         return super().has_change_permission(request, obj)
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["committee", "year"] if obj else []
+
+    def check_write(self, request, obj, data):
+        committee = obj.committee if obj else data.get("committee")
+        year = obj.year if obj else data.get("year")
+        if committee is not None and year is not None:
+            results.check_tree_editable(by=request.user, committee_id=committee.pk, year=year)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in results.TREE_FIELDS if name in form.cleaned_data}
+        if change:
+            saved = results.save_indicator_tree(by=request.user, tree=obj, **fields)
+        else:
+            saved = results.save_indicator_tree(
+                by=request.user,
+                committee=form.cleaned_data["committee"],
+                year=form.cleaned_data["year"],
+                **fields,
+            )
+        obj.pk = saved.pk
+
+    def save_formset(self, request, form, formset, change):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # for the log
+        tree = IndicatorTree.objects.get(pk=form.instance.pk)
+        for row in formset.forms:
+            if not row.has_changed() or not row.cleaned_data or row.cleaned_data.get("DELETE"):
+                continue
+            fields = {
+                name: row.cleaned_data[name] for name in results.INDICATOR_FIELDS if name in row.cleaned_data
+            }
+            results.save_indicator(
+                by=request.user, tree=tree, indicator=row.instance if row.instance.pk else None, **fields
+            )
+
 
 @admin.register(IndicatorScore, site=admin_site)
 class IndicatorScoreAdmin(ScopedAdmin):
@@ -80,18 +114,15 @@ class IndicatorScoreAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        """Through the service: it checks membership, full marks, evidence and a published year."""
-        try:
-            saved = results.score_indicator(
-                indicator=obj.indicator,
-                unit=obj.unit,
-                score=obj.score,
-                evidence=obj.evidence,
-                by=request.user,
-            )
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-            raise PermissionDenied from error
+        """Through the service: it checks membership, full marks, evidence and a published year (a refusal is
+        shown on the page by the base admin, and nothing is saved)."""
+        saved = results.score_indicator(
+            indicator=obj.indicator,
+            unit=obj.unit,
+            score=obj.score,
+            evidence=obj.evidence,
+            by=request.user,
+        )
         obj.pk = saved.pk
 
 

@@ -5,7 +5,7 @@ the period as a snapshot. Also the secretary's scoring of manual indicators."""
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -20,7 +20,14 @@ from committees.models import (
     Resource,
 )
 from matching import scoping
-from matching.models import CommitteeFigures, Evaluation, Indicator, IndicatorScore, Publication
+from matching.models import (
+    CommitteeFigures,
+    Evaluation,
+    Indicator,
+    IndicatorScore,
+    IndicatorTree,
+    Publication,
+)
 from matching.outcomes import evaluation, figures
 from matching.outcomes.periods import Period
 
@@ -231,6 +238,53 @@ def publish(*, committee: Committee, period: Period, by) -> Publication:
 
 def is_frozen(committee_id: int, year: int) -> bool:
     return Publication.objects.filter(committee_id=committee_id, period=str(year)).exists()
+
+
+TREE_FIELDS = {"title"}
+INDICATOR_FIELDS = {"position", "name", "parent", "kind", "metric", "weight", "max_score"}
+
+
+def check_tree_editable(*, by, committee_id: int, year: int) -> None:
+    """A committee's secretary keeps its indicator system until the year is published; then it stays as scored."""
+    scoping.require_manages_committee(by, committee_id)
+    if is_frozen(committee_id, year):
+        raise ValidationError(
+            _("The results of %(year)d are published: its indicator system stays as it was scored.")
+            % {"year": year}
+        )
+
+
+def save_indicator_tree(
+    *, by, tree: IndicatorTree | None = None, committee=None, year=None, **fields
+) -> IndicatorTree:
+    """Create a committee's system for a year, or change its title."""
+    unknown = set(fields) - TREE_FIELDS
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    if tree is None:
+        tree = IndicatorTree(committee=committee, year=year)
+    check_tree_editable(by=by, committee_id=tree.committee_id, year=tree.year)
+    for name, value in fields.items():
+        setattr(tree, name, value)
+    tree.full_clean()
+    tree.save()
+    return tree
+
+
+def save_indicator(*, by, tree: IndicatorTree, indicator: Indicator | None = None, **fields) -> Indicator:
+    """Add or change a node of a committee's indicator system (weights count among siblings)."""
+    unknown = set(fields) - INDICATOR_FIELDS
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    check_tree_editable(by=by, committee_id=tree.committee_id, year=tree.year)
+    indicator = indicator or Indicator(tree=tree)
+    if indicator.tree_id != tree.pk:
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    indicator.full_clean()
+    indicator.save()
+    return indicator
 
 
 def score_indicator(*, indicator: Indicator, unit: MemberUnit, score, evidence: str, by) -> IndicatorScore:

@@ -22,6 +22,25 @@ def rules_of(committee) -> RulesOfProcedure:
     return RulesOfProcedure.objects.filter(committee=committee).first() or DEFAULT_RULES
 
 
+RULES_FIELDS = {"approval", "quorum_percent", "majority_percent", "decision_days", "response_days", "text"}
+
+
+def set_rules(*, committee, by, **fields) -> RulesOfProcedure:
+    """Adopt or amend a committee's rules of procedure (议事规则); topics already open keep their deadlines."""
+    unknown = set(fields) - RULES_FIELDS
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    scoping.require_manages_committee(by, committee)
+    with transaction.atomic():
+        rules = RulesOfProcedure.objects.select_for_update().filter(committee=committee).first()
+        rules = rules or RulesOfProcedure(committee=committee)
+        for name, value in fields.items():
+            setattr(rules, name, value)
+        rules.full_clean()
+        rules.save()
+    return rules
+
+
 def decision_days(committee_ids) -> dict[int, int]:
     """Days each committee gives itself to decide a topic (its rules, or the default)."""
     committee_ids = set(committee_ids)

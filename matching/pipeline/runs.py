@@ -117,8 +117,16 @@ FINISH_CITY_RUN = "matching.tasks.finish_city_run"
 NOTIFY_NEW_TOPICS = "matching.tasks.notify_new_topics"
 
 
+def _signature(task_name: str, *args, **options):
+    if task_name not in current_app.tasks:
+        # A process that is not a worker (the web, a test) has not imported the task modules yet; Celery's loader
+        # does, once (an eager run needs the task itself, a queued one only its name).
+        current_app.loader.import_default_modules()
+    return current_app.signature(task_name, args=args, **options)
+
+
 def _send(task_name: str, *args) -> None:
-    current_app.signature(task_name, args=args).delay()
+    _signature(task_name, *args).delay()
 
 
 def enqueue(run_id: int) -> None:
@@ -243,7 +251,7 @@ def _split_into_shards(run: MatchingRun) -> None:
     run.save(update_fields=["counts"])
 
     def send() -> None:
-        group(current_app.signature(RUN_MATCHING, args=(pk,), immutable=True) for pk in pending).apply_async()
+        group(_signature(RUN_MATCHING, pk, immutable=True) for pk in pending).apply_async()
 
     transaction.on_commit(send)
     if not pending:

@@ -1,6 +1,9 @@
 """Meetings, agenda decisions, comments and votes over REST: the deliberation services, the same scoping."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from committees.models import Need, Project, Resource, Seat
@@ -48,12 +51,16 @@ def test_a_meeting_decision_over_the_api_approves_the_topic_and_forms_the_projec
     both_accept(topic)
     api.force_authenticate(secretary_of(area["beixinqiao"]))
 
-    meeting = schedule(api, area["beixinqiao"], place="街道工委会议室")
+    meeting = schedule(
+        api, area["beixinqiao"], place="街道工委会议室", held_on=timezone.localdate().isoformat()
+    )
     item = api.post(
         "/api/v1/agenda-items/",
         {"meeting": meeting.json()["id"], "proposal": topic["proposal"].pk},
         format="json",
     )
+    held = api.post(f"/api/v1/meetings/{meeting.json()['id']}/held/", {"minutes": "同意立项"}, format="json")
+    assert held.status_code == 200 and held.json()["is_held"] is True
     decided = api.post(
         f"/api/v1/agenda-items/{item.json()['id']}/decide/", {"decision": "approved"}, format="json"
     )
@@ -92,7 +99,9 @@ def test_an_attendee_outside_the_subtree_is_a_400(api, area, secretary_of):
 
 def test_a_rejection_needs_a_reason_and_changes_nothing_without_one(api, area, topic, secretary_of):
     RulesOfProcedure.objects.create(committee=area["beixinqiao"], approval="meeting")
-    meeting = Meeting.objects.create(committee=area["beixinqiao"], title="主任碰头会", held_on="2026-12-01")
+    meeting = Meeting.objects.create(
+        committee=area["beixinqiao"], title="主任碰头会", held_on=timezone.localdate(), is_held=True
+    )
     item = AgendaItem.objects.create(meeting=meeting, proposal=topic["proposal"])
     api.force_authenticate(secretary_of(area["beixinqiao"]))
 
@@ -190,3 +199,25 @@ def test_a_vote_where_the_secretary_decides_is_a_400(api, area, topic):
     response = api.post(f"/api/v1/topics/{topic['proposal'].pk}/vote/", {"choice": "for"}, format="json")
     assert response.status_code == 400
     assert not Vote.objects.exists()
+
+
+def test_a_meeting_not_yet_held_decides_nothing(api, area, topic, secretary_of):
+    """Issue 12, item 9: a decision recorded on the agenda of a meeting dated ahead confirmed the project at once."""
+    RulesOfProcedure.objects.create(committee=area["beixinqiao"], approval="meeting")
+    both_accept(topic)
+    api.force_authenticate(secretary_of(area["beixinqiao"]))
+    ahead = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    meeting = schedule(api, area["beixinqiao"], held_on=ahead).json()
+    item = api.post(
+        "/api/v1/agenda-items/", {"meeting": meeting["id"], "proposal": topic["proposal"].pk}, format="json"
+    )
+
+    decided = api.post(
+        f"/api/v1/agenda-items/{item.json()['id']}/decide/", {"decision": "approved"}, format="json"
+    )
+    held = api.post(f"/api/v1/meetings/{meeting['id']}/held/", {}, format="json")
+
+    assert decided.status_code == 400 and "decision" in decided.json()
+    assert held.status_code == 400 and "is_held" in held.json()
+    assert AgendaItem.objects.get().decision == "pending"
+    assert Proposal.objects.get().status == "accepted" and not Project.objects.exists()

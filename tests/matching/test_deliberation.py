@@ -157,7 +157,7 @@ def test_a_meeting_decision_approves_and_the_project_follows(topic, area, secret
 
 def test_a_meeting_may_postpone_or_reject_with_a_reason(topic, area, secretary_of):
     meeting = Meeting.objects.create(
-        committee=area["beixinqiao"], title="碰头会", kind="chair", held_on=timezone.localdate()
+        committee=area["beixinqiao"], title="碰头会", kind="chair", held_on=timezone.localdate(), is_held=True
     )
     item = AgendaItem.objects.create(meeting=meeting, proposal=topic["proposal"])
     secretary = secretary_of(area["beixinqiao"])

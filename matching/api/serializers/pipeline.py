@@ -132,6 +132,10 @@ class AgendaItemSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 MEETING_DECISIONS = [(d.value, d.label) for d in (Decision.APPROVED, Decision.REJECTED, Decision.DEFERRED)]
 
 
+class MeetingHeldSerializer(serializers.Serializer):
+    minutes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class MeetingDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=MEETING_DECISIONS)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

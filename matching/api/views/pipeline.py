@@ -14,6 +14,7 @@ from matching.api.serializers.pipeline import (
     DecisionSerializer,
     MatchingRunSerializer,
     MeetingDecisionSerializer,
+    MeetingHeldSerializer,
     MeetingSerializer,
     ProposalSerializer,
     TallySerializer,
@@ -107,8 +108,9 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
 
 class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """会议 Meetings of the committees the user may see (plenary, chair and coordination meetings). A secretary
-    schedules one (POST) for a committee they manage; the attendees are notified. Decisions are recorded on the
-    agenda items (/agenda-items/{id}/decide/)."""
+    schedules one (POST) for a committee they manage; the attendees are notified. Once it has taken place it is
+    marked held (/meetings/{id}/held/); then its decisions are recorded on the agenda items
+    (/agenda-items/{id}/decide/)."""
 
     serializer_class = MeetingSerializer
     filterset_fields = ["committee", "kind", "is_held"]
@@ -133,6 +135,20 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             place=data.get("place", ""),
             attendees=data.get("attendees", []),
         )
+
+    @extend_schema(request=MeetingHeldSerializer, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def held(self, request, pk=None):
+        """会议已召开 Mark the meeting as held, with its minutes (once its date has come); its decisions on the
+        agenda can be recorded from then on."""
+        meeting = self.get_object()
+        body = MeetingHeldSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = {"is_held": True}
+        if body.validated_data["minutes"]:
+            fields["minutes"] = body.validated_data["minutes"]
+        meeting = meetings.update_meeting(meeting, by=request.user, **fields)
+        return Response(self.get_serializer(meeting).data)
 
 
 class AgendaItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
