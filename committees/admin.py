@@ -429,4 +429,4 @@ for _model, _admin in [
     (beat_models.ClockedSchedule, beat_admin.ClockedScheduleAdmin),
 ]:
     admin_site.register(_model, type(f"Scoped{_admin.__name__}", (SuperuserOnlyMixin, _admin), {}))
-from . import admin_lists  # noqa: E402,F401  (registers the lists on the same site)
+from . import admin_access, admin_lists  # noqa: E402,F401  (register the lists, API tokens, login records)

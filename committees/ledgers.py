@@ -14,6 +14,7 @@ from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,6 +86,7 @@ def build_workbook(
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    add_never_cache_headers(response)  # a ledger names people and units: no browser or proxy keeps a copy
     return response
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from . import scoping
+from . import access, scoping
 from .models import (
     Category,
     Claim,
@@ -103,7 +103,10 @@ def end_memberships(*, memberships: QuerySet[Membership], by, on: datetime.date)
 def end_seats(*, seats: QuerySet[Seat], by, on: datetime.date) -> int:
     """End open seats on a date (a person leaving a post); the seat stays in the committee's history."""
     allowed = seats & scoping.seats_to_manage(by)
-    return _end_rows(allowed, on=on)
+    people = set(allowed.filter(until__isnull=True).values_list("user_id", flat=True))
+    ended = _end_rows(allowed, on=on)
+    access.end_tokens_of_people_without_seats(people, on=on)  # a person left with no seat loses API access
+    return ended
 
 
 def _end_rows(rows: QuerySet, *, on: datetime.date) -> int:

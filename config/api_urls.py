@@ -4,8 +4,9 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.exceptions import NotFound
+
+from committees.api import auth_views
 
 
 @csrf_exempt  # as DRF's views: a POST to a wrong path is a 404, whatever its cookies
@@ -14,7 +15,8 @@ def not_found(request, *args, **kwargs):
 
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", auth_views.ObtainTokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", auth_views.RevokeTokenView.as_view(), name="api-token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from a URL, not inline: the content security policy allows it.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
