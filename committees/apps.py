@@ -1,4 +1,3 @@
-from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +12,3 @@ class CommitteesConfig(AppConfig):
         from .middleware import stamp_login
 
         user_logged_in.connect(stamp_login, dispatch_uid="committees.stamp_login")
-
-
-class LoginRecordsConfig(AxesConfig):
-    """django-axes (the login lockout and the log of logins), named in Chinese in the admin."""
-
-    verbose_name = _("Login records")

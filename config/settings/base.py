@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "committees.apps.LoginRecordsConfig",  # django-axes
+    "config.apps.LoginRecordsConfig",  # django-axes
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
