@@ -109,7 +109,7 @@ OTHER_UNITS = [
     ("110108007", "中国气象局气象探测中心", "central"),
 ]
 
-DEMO_PASSWORD = "Demo@2026"
+DEMO_PASSWORD = "Dangjian@2026"  # 13 characters: the demo keeps the 12-character rule too
 
 # username, name, (committee code, role, unit name or None, position)
 DEMO_PEOPLE = [

@@ -1,4 +1,5 @@
-"""The project's middleware: the language, the request id, the content security policy."""
+"""The project's middleware: the language, the request id, the content security policy, no caching of what a
+logged-in person sees."""
 
 import contextvars
 import re
@@ -7,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 # The current request's id, for the log formatter (config/logging.py); "-" outside a request.
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -65,4 +67,24 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.value and "Content-Security-Policy" not in response:
             response.setdefault(self.header, self.value)
+        return response
+
+
+class NoStoreWhenAuthenticatedMiddleware:
+    """Answers to a logged-in person (pages, API by session or token, xlsx exports, photos) are never kept by the
+    browser or a proxy: Cache-Control: no-store (with private, no-cache, max-age=0), as Django's never_cache.
+
+    Only requests with a session cookie or an Authorization header are looked at, so anonymous answers (the login
+    page, /healthz) keep their headers and open no session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META:
+            return response
+        user = getattr(request, "user", None)  # DRF sets the token's person here too
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -1,6 +1,5 @@
 """Root URLs: the secretaries' admin, the member units' pages, the API, the health check."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -14,11 +13,9 @@ urlpatterns = [
     path("api/v1/", include("config.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("committees.accounts_urls")),
     path("", include("matching.urls")),
     path("", include("committees.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any settings: project photos are served by matching.views_projects.update_photo
+# to those who may see the project.

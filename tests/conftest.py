@@ -60,6 +60,16 @@ def _default_categories(request):
     ensure_defaults(Category)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """The API's throttles count in the default cache, which outlives a test (Redis, or this process's memory):
+    start every test with none, so one test's logins never throttle another's. The login lockout needs nothing:
+    django-axes counts in the database, which each test rolls back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def secretary_of(db):
     def make(committee, **kwargs):

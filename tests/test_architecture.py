@@ -29,6 +29,8 @@ def function_level_imports(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found = []
     for function in ast.walk(tree):
+        if path.name == "apps.py" and getattr(function, "name", "") == "ready":
+            continue  # AppConfig.ready(): Django's one place for wiring that needs the models loaded
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             for node in ast.walk(function):
                 if _is_project_import(node):

@@ -1,3 +1,3 @@
 """The registry's and the lists' admin, registered on the shared site (config.admin) in this order."""
 
-from . import registry, lists  # noqa: F401, I001  (registration order: the registry, then the lists)
+from . import registry, lists, access  # noqa: F401, I001  (registration order: the registry, the lists, access)

@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import auth_views, views
 
 router = DefaultRouter()
 router.register("committees", views.CommitteeViewSet, basename="committee")
@@ -14,4 +15,8 @@ router.register("categories", views.CategoryViewSet, basename="category")
 router.register("needs", views.NeedViewSet, basename="need")
 router.register("resources", views.ResourceViewSet, basename="resource")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("auth/token/", auth_views.ObtainTokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", auth_views.RevokeTokenView.as_view(), name="api-token-revoke"),
+    *router.urls,
+]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -60,6 +61,7 @@ def build_workbook(
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    add_never_cache_headers(response)  # a ledger names people and units: no browser or proxy keeps a copy
     return response
 
 

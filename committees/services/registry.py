@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from committees import scoping
 from committees.models import Committee, Membership, MemberUnit, Seat, User
+from committees.services import access
 
 # --- Committees -------------------------------------------------------------------------------------------------
 
@@ -234,7 +235,10 @@ def end_memberships(*, memberships: QuerySet[Membership], by, on: datetime.date)
 def end_seats(*, seats: QuerySet[Seat], by, on: datetime.date) -> int:
     """End open seats on a date (a person leaving a post); the seat stays in the committee's history."""
     allowed = seats & scoping.seats_to_manage(by)
-    return _end_rows(allowed, on=on)
+    people = set(allowed.filter(until__isnull=True).values_list("user_id", flat=True))
+    ended = _end_rows(allowed, on=on)
+    access.end_tokens_of_people_without_seats(people, on=on)  # a person left with no seat loses API access
+    return ended
 
 
 def _end_rows(rows: QuerySet, *, on: datetime.date) -> int:

@@ -1,9 +1,11 @@
 """Settings shared by every environment; everything that differs comes from the environment (12-factor)."""
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "config.apps.LoginRecordsConfig",  # django-axes
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -53,8 +55,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "committees.middleware.SessionTimeoutMiddleware",
+    "config.middleware.NoStoreWhenAuthenticatedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its answer (committees.views.accounts.locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,14 +113,47 @@ CACHES["health"] = (
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: Django tells every validator when a password is set; this one revokes the person's API tokens.
+    {"NAME": "committees.services.access.RevokeTokensOnPasswordChange"},
 ]
 AUTH_USER_MODEL = "committees.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Sessions: 12 hours from the login; the admin's users are logged out after 30 minutes without a request ----
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "12")) * 3600
+ADMIN_IDLE_MINUTES = int(os.environ.get("ADMIN_IDLE_MINUTES", "30"))
+PASSWORD_RESET_TIMEOUT = 3600  # a reset link works for one hour
+
+# --- Login lockout (django-axes): by username and, separately, by address; every login and failure is logged ---
+# The log (AccessLog, AccessFailureLog, in the admin for superusers) is the record of logins that graded
+# protection (等保) asks for. `manage.py axes_reset_username NAME` or the admin unlocks before the time is up.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lockout ends on time however often one retries
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # its admin registers on Django's default site; ours is committees.admin_site
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "committees.views.accounts.locked_out"
+# How many reverse proxies stand in front of the web process and append to X-Forwarded-For (nginx: 1). The login
+# lockout and the API's throttles count by the address they saw; 0 trusts no header (REMOTE_ADDR).
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+
+# --- API tokens (committees.services.access): a random secret shown once, kept as its SHA-256 -------------------------
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
+API_TOKEN_TOUCH_SECONDS = 300  # last_used_at is written at most this often
 
 # --- Language and time: Simplified Chinese by default, English available; Beijing time ---------------------
 LANGUAGE_CODE = "zh-hans"
@@ -135,8 +174,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# --- E-mail (password reset links, notifications): the backend and the SMTP server from the environment ---------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@partyhub.local")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually port 465
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds; Django's default waits for ever
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
 
 # --- Celery: CELERY_BROKER_URL, default kombu's filesystem transport under var/ (no server needed) ---------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
@@ -178,7 +228,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "committees.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -189,14 +239,19 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_USER_RATE", "2000/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_USER_RATE", "2000/hour"),
+        "auth_token": os.environ.get("API_TOKEN_RATE", "10/minute"),  # POST auth/token/, per address
+    },
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "党建工作协调委员会资源对接平台 API · Party-building coordination: resource matching API",
     "DESCRIPTION": "需求、资源、匹配与项目。Needs, resources, matching and projects. "
-    "Authenticate with a token (POST /api/v1/auth/token/) or a session.",
+    "Authenticate with a token (POST /api/v1/auth/token/, sent as `Authorization: Token <key>`, valid 30 days by "
+    "default, revoked by POST /api/v1/auth/token/revoke/) or a session.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",  # served from this site: no CDN
@@ -260,6 +315,9 @@ LOGGING = {
         "django": {"handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
+        # Every login and failure is in django-axes' tables (AccessLog, AccessFailureLog), with the names its
+        # INFO lines mask; keep its warnings only.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, LOGGING, REDIS_URL, env_bool, env_list
+from .base import CELERY_BROKER_URL, DATABASES, LOGGING, REDIS_URL, REST_FRAMEWORK, env_bool, env_list
 
 DEBUG = False
 if os.environ.get("DJANGO_SECRET_KEY") in (None, "", "dev-only-insecure-key-change-me"):
@@ -40,6 +40,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# nginx stands in front and appends the client's address to X-Forwarded-For: the login lockout and the API's
+# throttles count by it (config/client_ip.py). Set 0 if gunicorn is reached directly, 2 behind two proxies.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": PROXY_COUNT}
 
 # --- Static files: collectstatic into STATIC_ROOT, served by whitenoise with hashed names and compression ----
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or STATIC_ROOT  # noqa: F405

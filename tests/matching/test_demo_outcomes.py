@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from committees.demo_data import DEMO_PASSWORD
 from committees.models import Project
 from matching.models import CommitteeFigures, Evaluation, IndicatorScore, Publication
 
@@ -30,6 +32,7 @@ def test_the_demo_outcomes_load_once_and_show_results(client):
     assert publication.snapshot["figures"]["satisfaction_rate"] == 100.0
     assert publication.snapshot["units"][0]["unit"] == "北京市东城区第一人民医院"
     assert CommitteeFigures.objects.filter(committee=publication.committee).exists()
-    client.login(username="liaison_eldercare", password="Demo@2026")
+    login = client.post(reverse("login"), {"username": "liaison_eldercare", "password": DEMO_PASSWORD})
+    assert login.status_code == 302
     page = client.get(f"/results/{publication.committee_id}/{publication.period}/")
     assert page.status_code == 200 and "北京市东城区第一人民医院" in page.content.decode()

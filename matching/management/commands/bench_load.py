@@ -16,6 +16,7 @@ for machines:
     bench_load profile=P clients=C seconds=S requests=N rps=X p50_ms=A p95_ms=B p99_ms=C errors=E
 """
 
+import datetime
 import json
 import os
 import secrets
@@ -33,9 +34,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
 from django.urls import get_resolver, reverse
-from rest_framework.authtoken.models import Token
 
 from committees.models import Committee, Level, Membership, Need, Seat, User
+from committees.services import access
 
 ROOT = Path(settings.BASE_DIR)
 PASSWORD = "Bench@2026"
@@ -154,9 +155,14 @@ class Command(BaseCommand):
         liaison = self.liaisons(1)[0]
         paths = api_list_paths()
         identities = [("secretary", secretary), ("liaison", liaison)]
+        # One token per identity, for a day: the secret exists only in this run.
+        keys = {
+            user.pk: access.issue_token(user=user, lifetime=datetime.timedelta(days=1))[1]
+            for _r, user in identities
+        }
         return [
             {
-                "auth": {"token": Token.objects.get_or_create(user=user)[0].key},
+                "auth": {"token": keys[user.pk]},
                 "paths": [(f"{name} ({role})", path) for name, path in paths],
                 "accept": "application/json",
             }
