@@ -3,20 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import scoping
+from . import scoping, services
 from .models import Category, Committee, Membership, MemberUnit, Need, Resource
 
-COMMON_FIELDS = [
-    "category",
-    "title",
-    "description",
-    "quantity",
-    "measure",
-    "beneficiaries",
-    "reach",
-    "contact_name",
-    "contact_phone",
-]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -64,14 +53,14 @@ class RecordForm(forms.ModelForm):
 class NeedForm(RecordForm):
     class Meta:
         model = Need
-        fields = [*COMMON_FIELDS, "deadline", "urgency", "source"]
+        fields = list(services.NEED_FIELDS)
         widgets = {"deadline": DATE_INPUT}
 
 
 class ResourceForm(RecordForm):
     class Meta:
         model = Resource
-        fields = [*COMMON_FIELDS, "kind", "available_from", "available_until", "booking"]
+        fields = list(services.RESOURCE_FIELDS)
         widgets = {"available_from": DATE_INPUT, "available_until": DATE_INPUT}
 
     def clean(self):

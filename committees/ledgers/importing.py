@@ -38,23 +38,6 @@ logger = logging.getLogger(__name__)
 IMPORT_CODE_FIELDS = ("owner_unit", "committee", "category")  # given as codes or names, resolved here
 _FOREIGN_KEYS = ["owner_unit", "owner_committee", "committee", "category", "created_by", "collection_request"]
 
-# The records' check constraints, evaluated in Python so that checking a file does not query once per row and
-# constraint; a constraint missing here is still checked, by the database, one row at a time.
-_CHECKS_IN_PYTHON = {
-    "one_owner": ("__all__", lambda r: (r.owner_unit_id is None) != (r.owner_committee_id is None)),
-    "allocated_within_quantity": (
-        "quantity",
-        lambda r: r.quantity is None or r.allocated_quantity <= r.quantity,
-    ),
-    "quantity_positive": ("quantity", lambda r: r.quantity is None or r.quantity >= 1),
-    "window_ordered": (
-        "available_until",
-        lambda r: r.available_from is None
-        or r.available_until is None
-        or r.available_until >= r.available_from,
-    ),
-}
-
 
 @dataclass
 class ImportRow:
@@ -228,33 +211,19 @@ def _import_record(model, row: ImportRow, codes: _ImportCodes, by):
             for message in messages:
                 row.add_error(name, message)
     owner_known = committee is not None and (unit is not None or not unit_code)
-    _check_constraints(record, row, excluded, owner_known=owner_known)
+    _check_constraints(record, row, owner_known=owner_known)
     return record
 
 
-def _check_constraints(record, row: ImportRow, excluded: list[str], *, owner_known: bool) -> None:
-    for constraint in record._meta.constraints:
-        kind = constraint.name.split("_", 1)[1]
-        if kind == "one_owner" and not owner_known:
+def _check_constraints(record, row: ImportRow, *, owner_known: bool) -> None:
+    """The model's check constraints, in Python (RowCheck: stated once, beside the model)."""
+    for check in type(record).ROW_CHECKS:
+        if check.kind == "one_owner" and not owner_known:
             continue  # the unknown code is the row's error already
-        check = _CHECKS_IN_PYTHON.get(kind)
-        if check is None:
-            try:
-                constraint.validate(type(record), record, exclude=set(excluded) - set(_FOREIGN_KEYS))
-            except ValidationError as error:
-                for message in error.messages:
-                    row.add_error("__all__", message)
+        if check.field in row.errors:
             continue
-        field, holds = check
-        if field in row.errors:
-            continue
-        if not holds(record):
-            message = (
-                _("Enter a quantity of at least 1.")
-                if constraint.name.endswith("quantity_positive")
-                else constraint.get_violation_error_message()
-            )
-            row.add_error(field, message)
+        if not check.holds(record):
+            row.add_error(check.field, check.message)
 
 
 # --- Import of resources and needs ---------------------------------------------------------------------------------

@@ -1,9 +1,15 @@
 """The three lists (三个清单): resources and needs, published by units and committees alike, and the projects that
 join them; collection rounds (征集) that ask the units for both; claims (认领) of published needs."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +66,63 @@ def reach_prefix(home_code: str, reach: str) -> str:
     """The division-code prefix of the area a record reaches; never narrower than its own committee."""
     length = REACH_CODE_LENGTH[reach]
     return home_code[:length] if length < len(home_code) else home_code
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A check constraint stated once: as SQL for the database (`condition`) and as Python for rows not yet
+    written (`holds`), so that the ledger import checks 10,000 rows without a query per row and constraint."""
+
+    kind: str  # the constraint's name after the model's prefix
+    field: str  # where a failure is shown
+    condition: Q
+    holds: Callable[[Any], bool]
+    message: Any  # a lazy translation
+
+    def constraint(self, prefix: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=self.condition, name=f"{prefix}_{self.kind}", violation_error_message=self.message
+        )
+
+
+RECORD_CHECKS = (
+    RowCheck(
+        "one_owner",
+        NON_FIELD_ERRORS,
+        Q(owner_unit__isnull=False, owner_committee__isnull=True)
+        | Q(owner_unit__isnull=True, owner_committee__isnull=False),
+        lambda r: (r.owner_unit_id is None) != (r.owner_committee_id is None),
+        _("A record is owned by a member unit or by a committee, not both."),
+    ),
+    RowCheck(
+        "allocated_within_quantity",
+        "quantity",
+        Q(allocated_quantity__lte=F("quantity")),
+        lambda r: r.quantity is None or r.allocated_quantity <= r.quantity,
+        _("More has been allocated than the quantity."),
+    ),
+    RowCheck(
+        "quantity_positive",
+        "quantity",
+        Q(quantity__gte=1),
+        lambda r: r.quantity is None or r.quantity >= 1,
+        _("Enter a quantity of at least 1."),
+    ),
+)
+RESOURCE_CHECKS = (
+    *RECORD_CHECKS,
+    RowCheck(
+        "window_ordered",
+        "available_until",
+        Q(available_until__isnull=True)
+        | Q(available_from__isnull=True)
+        | Q(available_until__gte=F("available_from")),
+        lambda r: r.available_from is None
+        or r.available_until is None
+        or r.available_until >= r.available_from,
+        _("The end of availability cannot be before its start."),
+    ),
+)
 
 
 class ListRecord(models.Model):
@@ -171,28 +234,13 @@ class ListRecord(models.Model):
         self.status = status
         self.status_reason = reason
 
-    @classmethod
-    def owner_constraints(cls, prefix: str) -> list:
-        return [
-            models.CheckConstraint(
-                condition=Q(owner_unit__isnull=False, owner_committee__isnull=True)
-                | Q(owner_unit__isnull=True, owner_committee__isnull=False),
-                name=f"{prefix}_one_owner",
-                violation_error_message=_("A record is owned by a member unit or by a committee, not both."),
-            ),
-            models.CheckConstraint(
-                condition=Q(allocated_quantity__lte=F("quantity")),
-                name=f"{prefix}_allocated_within_quantity",
-                violation_error_message=_("More has been allocated than the quantity."),
-            ),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name=f"{prefix}_quantity_positive"),
-        ]
-
 
 S = ListRecord.Status
 
 
 class Resource(ListRecord):
+    ROW_CHECKS = RESOURCE_CHECKS
+
     """A resource a unit or committee offers (服务资源清单)."""
 
     class Kind(models.TextChoices):
@@ -226,19 +274,12 @@ class Resource(ListRecord):
         verbose_name_plural = _("resources")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "category"], name="resource_status_category")]
-        constraints = [
-            *ListRecord.owner_constraints("resource"),
-            models.CheckConstraint(
-                condition=Q(available_until__isnull=True)
-                | Q(available_from__isnull=True)
-                | Q(available_until__gte=F("available_from")),
-                name="resource_window_ordered",
-                violation_error_message=_("The end of availability cannot be before its start."),
-            ),
-        ]
+        constraints = [check.constraint("resource") for check in RESOURCE_CHECKS]
 
 
 class Need(ListRecord):
+    ROW_CHECKS = RECORD_CHECKS
+
     """A need raised by residents, a unit or a committee (服务需求清单)."""
 
     class Urgency(models.TextChoices):
@@ -282,7 +323,13 @@ class Need(ListRecord):
         verbose_name_plural = _("needs")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "category"], name="need_status_category")]
-        constraints = ListRecord.owner_constraints("need")
+        constraints = [check.constraint("need") for check in RECORD_CHECKS]
+
+
+class ProjectQuerySet(models.QuerySet):
+    def late(self, today=None) -> "ProjectQuerySet":
+        """Active projects past their planned end (Project.is_late, as a query)."""
+        return self.filter(status__in=Project.ACTIVE_STATUSES, ends_on__lt=today or timezone.localdate())
 
 
 class Project(models.Model):
@@ -317,6 +364,7 @@ class Project(models.Model):
     ACTIVE_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.CARRIED_OVER)
 
     history = HistoricalRecords()
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project")
@@ -332,6 +380,10 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_late(self, today=None) -> bool:
+        """Active past its planned end: the committee sees it until it is completed or carried over."""
+        return self.status in self.ACTIVE_STATUSES and self.ends_on < (today or timezone.localdate())
 
 
 class Allocation(models.Model):

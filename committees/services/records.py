@@ -17,23 +17,24 @@ from .rounds import mark_answered
 
 # --- The lists: resources and needs ----------------------------------------------------------------------------
 
-RECORD_FIELDS = {
+# What a person may set on a record, in the order forms show it; owner, list and status are set by the services.
+RECORD_FIELDS = (
     "category",
     "title",
     "description",
     "quantity",
     "measure",
     "beneficiaries",
+    "reach",
     "contact_name",
     "contact_phone",
-    "reach",
-}
-RESOURCE_FIELDS = RECORD_FIELDS | {"kind", "available_from", "available_until", "booking"}
-NEED_FIELDS = RECORD_FIELDS | {"deadline", "urgency", "source"}
+)
+RESOURCE_FIELDS = (*RECORD_FIELDS, "kind", "available_from", "available_until", "booking")
+NEED_FIELDS = (*RECORD_FIELDS, "deadline", "urgency", "source")
 
 
 def editable_fields(model) -> set[str]:
-    return RESOURCE_FIELDS if model is Resource else NEED_FIELDS
+    return set(RESOURCE_FIELDS if model is Resource else NEED_FIELDS)
 
 
 def check_owner(*, by, owner_unit, owner_committee, committee) -> None:

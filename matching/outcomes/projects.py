@@ -142,9 +142,9 @@ def carry_over(*, project: Project, by, reason: str, new_end: datetime.date) -> 
 
 
 def late(projects: QuerySet[Project], today: datetime.date | None = None) -> QuerySet[Project]:
-    """Active projects past their planned end: the committee sees them until completed or carried over."""
-    today = today or timezone.localdate()
-    return projects.filter(status__in=Project.ACTIVE_STATUSES, ends_on__lt=today)
+    """Active projects past their planned end (Project.is_late): the committee sees them until completed or
+    carried over."""
+    return projects.late(today)
 
 
 def remind_late_projects(today: datetime.date | None = None) -> int:

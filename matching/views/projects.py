@@ -37,7 +37,7 @@ def project_list(request):
     page = Paginator(queryset.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for project in page:
-        project.is_late = project.status in Project.ACTIVE_STATUSES and project.ends_on < today
+        project.late = project.is_late(today)
     return render(
         request,
         "matching/project_list.html",
@@ -101,7 +101,7 @@ def project_detail(request, pk: int):
             "pending_sides": pending_sides,
             "can_report": bool(acting) and project.status in Project.ACTIVE_STATUSES,
             "leads": leads and project.status in Project.ACTIVE_STATUSES,
-            "is_late": project.status in Project.ACTIVE_STATUSES and project.ends_on < timezone.localdate(),
+            "is_late": project.is_late(),
         },
     )
 

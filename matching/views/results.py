@@ -15,7 +15,7 @@ from committees import ledgers
 from matching import scoping
 from matching.forms import PublishForm
 from matching.models import Publication
-from matching.outcomes import periods, results
+from matching.outcomes import periods, results, results_ledger
 
 PAGE_SIZE = 30
 
@@ -79,67 +79,8 @@ def results_page(request, committee_id: int, period: str):
 @login_required
 def results_export(request, committee_id: int, period: str):
     committee, period, report, _previews = _report_context(request, committee_id, period)
-    figures = report["figures"]
-    labels = _figure_labels()
-    summary = [(label, figures.get(name)) for name, label in labels]
-    units = [
-        (
-            row["rank"],
-            row["unit"],
-            row["indicator_total"],
-            row["projects_completed"],
-            row["ratings"],
-            row["average_rating"],
-            row["reputation"],
-            row["resources_offered"],
-            row["rounds_answered"],
-        )
-        for row in report["units"]
-    ]
-    subcommittees = [
-        (
-            row["rank"],
-            row["committee"],
-            row["resolution_rate"],
-            row["satisfaction_rate"],
-            row["response_rate"],
-            row["needs_raised"],
-            row["needs_resolved"],
-        )
-        for row in report["committees"]
-    ]
-    trend = [
-        (
-            row["period"],
-            row.get("needs_raised"),
-            row.get("response_rate"),
-            row.get("resolution_rate"),
-            row.get("satisfaction_rate"),
-        )
-        for row in report["trend"]
-    ]
-    title = _("%(committee)s results %(period)s") % {"committee": committee.name, "period": period.label}
-    content = ledgers.build_workbook(
-        _("Summary"),
-        [_("Figure"), _("Value")],
-        summary,
-        more_sheets=[
-            (_("Member units"), _unit_headers(), units),
-            (_("Sub-committees"), _committee_headers(), subcommittees),
-            (
-                _("Monthly trend"),
-                [
-                    _("Month"),
-                    _("Needs raised"),
-                    _("Response rate (%)"),
-                    _("Resolution rate (%)"),
-                    _("Satisfaction rate (%)"),
-                ],
-                trend,
-            ),
-        ],
-    )
-    return ledgers.xlsx_response(content, ledgers.dated_filename(title))
+    content, filename = results_ledger.results_workbook(committee, period, report)
+    return ledgers.xlsx_response(content, filename)
 
 
 @login_required
@@ -165,42 +106,3 @@ def results_publish(request, committee_id: int, period: str):
     return render(
         request, "matching/results_publish.html", {"committee": committee, "period": period, "form": form}
     )
-
-
-def _figure_labels():
-    return [
-        ("needs_raised", _("Needs raised")),
-        ("response_rate", _("Response rate (%)")),
-        ("resolution_rate", _("Resolution rate (%)")),
-        ("satisfaction_rate", _("Satisfaction rate (%)")),
-        ("median_days_to_confirm", _("Median days to confirmation")),
-        ("median_days_to_complete", _("Median days to completion")),
-        ("participation_rate", _("Member-unit participation (%)")),
-        ("compliance_rate", _("Committees with two plenaries (%)")),
-    ]
-
-
-def _unit_headers():
-    return [
-        _("Rank"),
-        _("Member unit"),
-        _("Indicator total"),
-        _("Projects completed"),
-        _("Ratings received"),
-        _("Average rating"),
-        _("Reputation"),
-        _("Resources offered"),
-        _("Rounds answered"),
-    ]
-
-
-def _committee_headers():
-    return [
-        _("Rank"),
-        _("Committee"),
-        _("Resolution rate (%)"),
-        _("Satisfaction rate (%)"),
-        _("Response rate (%)"),
-        _("Needs raised"),
-        _("Needs resolved"),
-    ]
