@@ -2,7 +2,6 @@
 
 import datetime
 
-from config.exceptions import InvalidTransition
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from committees import scoping
 from committees.models import Claim, Membership, MemberUnit, Need, Resource
 from committees.models.lists import ListRecord, reach_prefix
 from committees.text import tokenize
+from config.exceptions import InvalidTransition
 
 from .rounds import mark_answered
 
