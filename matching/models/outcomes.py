@@ -9,24 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from committees.models import Committee, MemberUnit, Project
-
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-# Magic numbers of the photo types we accept; the file name's extension is not trusted.
-PHOTO_SIGNATURES = {b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
-
-
-def validate_photo(upload) -> None:
-    """A JPEG or PNG of at most 5 MB, judged by its content, not its name."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(
-            _("The photo is %(size).1f MB; at most 5 MB is accepted."), params={"size": upload.size / 2**20}
-        )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(position)
-    if not any(head.startswith(signature) for signature in PHOTO_SIGNATURES):
-        raise ValidationError(_("Only JPEG or PNG photos are accepted."))
+from matching.photos import validate_photo
 
 
 class ProjectUpdate(models.Model):

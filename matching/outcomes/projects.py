@@ -14,7 +14,7 @@ from committees import notifications
 from committees import scoping as registry_scoping
 from committees.models import Project
 from config.exceptions import InvalidTransition
-from matching import scoping
+from matching import photos, scoping
 from matching.models import CarryOver, Milestone, ProjectUpdate
 from matching.outcomes import evaluation
 
@@ -50,15 +50,23 @@ def post_update(*, project: Project, by, text: str, photo=None) -> ProjectUpdate
     if not text:
         raise ValidationError({"text": _("Describe the progress.")})
     my_units = registry_scoping.scope_of(by).liaison_unit_ids & project_sides.units
+    stored_photo = None
+    if photo:
+        # Never the upload itself: its pixels, re-encoded under a random name (matching.photos); decoded before
+        # the project is locked.
+        try:
+            stored_photo = photos.reencode(photo)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.error_list}) from error
     with transaction.atomic():
         project = _locked(project)
         _require_active(project)
         update = ProjectUpdate(
             project=project, unit_id=min(my_units) if my_units else None, text=text, created_by=by
         )
-        if photo:
-            update.photo = photo
-        update.full_clean(exclude=["project", "created_by", "unit"])
+        if stored_photo is not None:
+            update.photo = stored_photo
+        update.full_clean(exclude=["project", "created_by", "unit", "photo"])
         update.save()
         _start(project)
     others = project_sides.units - my_units
