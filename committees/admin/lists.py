@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from committees import ledgers, masking, scoping, services
+from committees import ledgers, masking, scoping, services, validators
 from committees.models import (
     Category,
     Claim,
@@ -63,6 +63,11 @@ class ListRecordForm(forms.ModelForm):
                 raise ValidationError(_("You may not publish for this owner on this committee.")) from error
         elif self.instance.pk and self.instance.status not in self.instance.EDITABLE_STATUSES:
             raise ValidationError(_("Only drafts and published records without allocations can be edited."))
+        if "deadline" in self.changed_data and data.get("deadline"):
+            try:
+                validators.validate_deadline_not_past(data["deadline"])
+            except ValidationError as error:
+                self.add_error("deadline", error)
         return data
 
 

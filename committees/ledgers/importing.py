@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 from simple_history.utils import bulk_create_with_history
 
-from committees import scoping
+from committees import scoping, validators
 from committees.models import Category, Measure, Membership, Need, Reach, Resource
 from committees.models.lists import REACH_CODE_LENGTH, ListRecord, reach_prefix
 from committees.services.records import editable_fields, mark_published
@@ -211,6 +211,12 @@ def _import_record(model, row: ImportRow, codes: _ImportCodes, by):
                 continue
             value = None if field.null else ""
         fields[name] = value
+    if fields.get("deadline") is not None:
+        try:
+            validators.validate_deadline_not_past(fields["deadline"])
+        except ValidationError as error:
+            row.add_error("deadline", error.messages[0])
+            del fields["deadline"]
     record = model(
         owner_unit=unit if unit_code else None,
         owner_committee=None if unit_code else committee,
