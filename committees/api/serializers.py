@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from committees import masking, scoping, services
+from committees import masking, scoping, services, validators
 from committees.models import (
     Category,
     CollectionRequest,
@@ -18,6 +18,7 @@ from committees.models import (
     Seat,
     User,
 )
+from config.api.fields import ScopedPrimaryKeyRelatedField
 
 
 class CommitteeSerializer(serializers.ModelSerializer):
@@ -62,15 +63,31 @@ READ_FIELDS = [
 ]
 
 
+OWNER_HELP = (
+    "Exactly one of owner_unit and owner_committee: a unit you act for, or a committee you manage (then "
+    "`committee` is the same committee)."
+)
+MANAGED_COMMITTEE = {"not_allowed": _("You may not act for this committee.")}
+MANAGED_UNIT = {"not_allowed": _("You may not act for this unit.")}
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """Create and show a need or resource; contacts are masked unless the user may see them in full."""
 
     remaining_quantity = serializers.IntegerField(read_only=True)
-    owner_unit = serializers.PrimaryKeyRelatedField(
-        queryset=MemberUnit.objects.none(), required=False, allow_null=True
+    owner_unit = ScopedPrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=OWNER_HELP,
+        error_messages=MANAGED_UNIT,
     )
-    owner_committee = serializers.PrimaryKeyRelatedField(
-        queryset=Committee.objects.none(), required=False, allow_null=True
+    owner_committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=OWNER_HELP,
+        error_messages=MANAGED_COMMITTEE,
     )
     committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
@@ -86,9 +103,14 @@ class RecordSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             user = request.user
-            # Only what the user may act for validates: a foreign id is "does not exist", a 400.
-            self.fields["owner_unit"].queryset = scoping.units_to_manage(user)
-            self.fields["owner_committee"].queryset = scoping.committees_to_manage(user)
+            # Only what the user may act for validates: an id they cannot see is "does not exist", one they can
+            # see but not act for is named as such; both a 400.
+            self.fields["owner_unit"].limit(
+                visible=scoping.units_for(user), allowed=scoping.units_to_manage(user)
+            )
+            self.fields["owner_committee"].limit(
+                visible=scoping.committees_for(user), allowed=scoping.committees_to_manage(user)
+            )
             self.fields["committee"].queryset = scoping.committees_for(user)
             self.fields["collection_request"].queryset = scoping.collection_requests_for(user)
 
@@ -122,6 +144,9 @@ class RecordSerializer(serializers.ModelSerializer):
             ) from error
 
 
+QUANTITY = {"quantity": {"error_messages": {"min_value": _("Enter a quantity of at least 1.")}}}
+
+
 class NeedSerializer(RecordSerializer):
     class Meta:
         model = Need
@@ -134,6 +159,7 @@ class NeedSerializer(RecordSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = QUANTITY
 
 
 class ResourceSerializer(RecordSerializer):
@@ -141,18 +167,21 @@ class ResourceSerializer(RecordSerializer):
         model = Resource
         fields = [*READ_FIELDS, "kind", "available_from", "available_until", "booking", "collection_request"]
         read_only_fields = NeedSerializer.Meta.read_only_fields
+        extra_kwargs = QUANTITY
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=200, validators=[validators.validate_single_line])
 
 
 class MembershipSerializer(serializers.ModelSerializer):
     """Create with a committee and a unit you manage; afterwards only the role changes (PATCH), and the membership
     ends with POST …/end/ (it stays for the record)."""
 
-    unit = serializers.PrimaryKeyRelatedField(queryset=MemberUnit.objects.none())
-    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
+    unit = ScopedPrimaryKeyRelatedField(queryset=MemberUnit.objects.none(), error_messages=MANAGED_UNIT)
+    committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(), error_messages=MANAGED_COMMITTEE
+    )
 
     class Meta:
         model = Membership
@@ -163,8 +192,11 @@ class MembershipSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["unit"].queryset = scoping.units_to_manage(request.user)
-            self.fields["committee"].queryset = scoping.committees_to_manage(request.user)
+            user = request.user
+            self.fields["unit"].limit(visible=scoping.units_for(user), allowed=scoping.units_to_manage(user))
+            self.fields["committee"].limit(
+                visible=scoping.committees_for(user), allowed=scoping.committees_to_manage(user)
+            )
 
 
 class MembershipChangeSerializer(serializers.Serializer):
@@ -177,9 +209,11 @@ class SeatSerializer(serializers.ModelSerializer):
 
     person = serializers.CharField(source="user.get_full_name", read_only=True)
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), write_only=True)
-    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=MemberUnit.objects.none(), required=False, allow_null=True
+    committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(), error_messages=MANAGED_COMMITTEE
+    )
+    unit = ScopedPrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.none(), required=False, allow_null=True, error_messages=MANAGED_UNIT
     )
 
     class Meta:
@@ -191,13 +225,18 @@ class SeatSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["committee"].queryset = scoping.committees_to_manage(request.user)
-            self.fields["user"].queryset = scoping.people_for(request.user)
-            self.fields["unit"].queryset = scoping.units_to_manage(request.user)
+            user = request.user
+            self.fields["committee"].limit(
+                visible=scoping.committees_for(user), allowed=scoping.committees_to_manage(user)
+            )
+            self.fields["user"].queryset = scoping.people_for(user)
+            self.fields["unit"].limit(visible=scoping.units_for(user), allowed=scoping.units_to_manage(user))
 
 
 class SeatChangeSerializer(serializers.Serializer):
-    position = serializers.CharField(max_length=100, allow_blank=True)
+    position = serializers.CharField(
+        max_length=100, allow_blank=True, validators=[validators.validate_single_line]
+    )
 
 
 class EndSerializer(serializers.Serializer):

@@ -2,11 +2,14 @@
 evaluations, the committees' figures and the published results. Same scoping and services as the pages."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from committees import scoping as registry_scoping
+from committees import validators
 from committees.models import Committee, Project
+from config.api.fields import ScopedPrimaryKeyRelatedField
 from matching.models import (
     CommitteeFigures,
     Evaluation,
@@ -59,7 +62,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class CarryOverSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
+    reason = serializers.CharField(max_length=300, validators=[validators.validate_text])
     new_end = serializers.DateField()
 
 
@@ -123,7 +126,10 @@ class CommitteeFiguresSerializer(serializers.ModelSerializer):
 class PublicationSerializer(serializers.ModelSerializer):
     """Publish an ended period of a committee you manage; the snapshot is what the results page shows."""
 
-    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
+    committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(),
+        error_messages={"not_allowed": _("You may not act for this committee.")},
+    )
 
     class Meta:
         model = Publication
@@ -135,7 +141,11 @@ class PublicationSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["committee"].queryset = registry_scoping.committees_to_manage(request.user)
+            user = request.user
+            self.fields["committee"].limit(
+                visible=registry_scoping.committees_for(user),
+                allowed=registry_scoping.committees_to_manage(user),
+            )
 
     def validate_period(self, value: str) -> str:
         try:

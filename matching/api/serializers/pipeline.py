@@ -1,15 +1,23 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from committees import scoping as registry_scoping
+from committees import validators
 from committees.models import Committee, User
+from config.api.fields import ScopedPrimaryKeyRelatedField
 from matching import explain
 from matching import scoping as pipeline_scoping
 from matching.models import AgendaItem, Comment, Decision, MatchingRun, Meeting, Proposal, Vote
 
 
 class MatchingRunSerializer(serializers.ModelSerializer):
-    committee = serializers.PrimaryKeyRelatedField(
-        queryset=Committee.objects.none(), required=False, allow_null=True
+    committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="The committee whose subtree is matched, one you manage. Required, except for superusers: "
+        "without it a superuser matches the whole city.",
+        error_messages={"not_allowed": _("You may not act for this committee.")},
     )
 
     class Meta:
@@ -34,7 +42,11 @@ class MatchingRunSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["committee"].queryset = registry_scoping.committees_to_manage(request.user)
+            user = request.user
+            self.fields["committee"].limit(
+                visible=registry_scoping.committees_for(user),
+                allowed=registry_scoping.committees_to_manage(user),
+            )
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -71,11 +83,15 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 class AnswerSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=["need", "provider"], required=False)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validators.validate_text]
+    )
 
 
 class DecisionSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validators.validate_text]
+    )
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -138,7 +154,9 @@ MEETING_DECISIONS = [(d.value, d.label) for d in (Decision.APPROVED, Decision.RE
 
 class MeetingDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=MEETING_DECISIONS)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", validators=[validators.validate_text]
+    )
 
 
 class CommentSerializer(serializers.ModelSerializer):
