@@ -1,15 +1,26 @@
 """The member units' forms: what a liaison types, limited to what they may choose; services do the writing."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import scoping, services
+from . import scoping, services, validators
 from .models import Category, Committee, Membership, MemberUnit, Need, Resource
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RecordForm(forms.ModelForm):
+class ServerCheckedLengths:
+    """No `maxlength` in the page: a browser cuts a pasted text at it without a word, and the person never learns
+    that the end is lost. The server refuses a text that is too long, saying how long it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
+
+class RecordForm(ServerCheckedLengths, forms.ModelForm):
     """Create or edit a need or resource for one of the user's units on a committee the unit sits on."""
 
     unit = forms.ModelChoiceField(label=_("for unit"), queryset=MemberUnit.objects.none())
@@ -43,6 +54,11 @@ class RecordForm(forms.ModelForm):
             and not Membership.objects.current().filter(unit=unit, committee=committee).exists()
         ):
             self.add_error("committee", _("The unit is not a current member of this committee."))
+        if "deadline" in self.changed_data and data.get("deadline"):
+            try:
+                validators.validate_deadline_not_past(data["deadline"])
+            except ValidationError as error:
+                self.add_error("deadline", error)
         return data
 
     def content(self) -> dict:
@@ -71,13 +87,16 @@ class ResourceForm(RecordForm):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ServerCheckedLengths, forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=200, widget=forms.TextInput(attrs={"autofocus": True})
+        label=_("Reason"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        validators=[validators.validate_single_line],
     )
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(ServerCheckedLengths, forms.Form):
     unit = forms.ModelChoiceField(label=_("claiming unit"), queryset=MemberUnit.objects.none())
     note = forms.CharField(
         label=_("how the unit will help"),

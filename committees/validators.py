@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # GB 32100-2015: the unified social credit code uses 31 characters (no I, O, S, V, Z).
@@ -106,4 +107,38 @@ def validate_phone(value: str) -> None:
         raise ValidationError(
             _("Enter an 11-digit mobile number (e.g. 13812345678) or a landline such as 010-64012345."),
             code="phone",
+        )
+
+
+# Control characters (C0, DEL, C1) are invisible, are often pasted in from other programs, and break what reads
+# the text later (an xlsx ledger cannot hold them). Long texts keep tab and line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _refuse_control(pattern: re.Pattern, value) -> None:
+    found = pattern.search(value) if isinstance(value, str) else None
+    if found:
+        raise ValidationError(
+            _("Remove the invisible control character %(char)s (often pasted in from another program)."),
+            code="control_character",
+            params={"char": f"U+{ord(found.group()):04X}"},
+        )
+
+
+def validate_single_line(value) -> None:
+    """A name, title or short reason: no control character at all."""
+    _refuse_control(_CONTROL, value)
+
+
+def validate_text(value) -> None:
+    """A long text: tab and line breaks allowed, no other control character."""
+    _refuse_control(_CONTROL_IN_TEXT, value)
+
+
+def validate_deadline_not_past(value) -> None:
+    """A need's deadline set or published now: today or later (records already past it keep their date)."""
+    if value is not None and value < timezone.localdate():
+        raise ValidationError(
+            _("The deadline has passed; enter today or a later date."), code="deadline_past"
         )

@@ -1,14 +1,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from committees import validators
+from committees.forms import ServerCheckedLengths
+
 from .models import Evaluation, Vote, validate_photo
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(ServerCheckedLengths, forms.Form):
     accept = forms.ChoiceField(
         label=_("Answer"), choices=[("yes", _("Accept")), ("no", _("Decline"))], widget=forms.RadioSelect
     )
-    reason = forms.CharField(label=_("Reason (required when declining)"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Reason (required when declining)"),
+        max_length=300,
+        required=False,
+        validators=[validators.validate_text],
+    )
 
     def clean(self):
         data = super().clean()
@@ -17,16 +25,26 @@ class AnswerForm(forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
-    text = forms.CharField(label=_("comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+class CommentForm(ServerCheckedLengths, forms.Form):
+    text = forms.CharField(
+        label=_("comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validators.validate_text],
+    )
 
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
 
 
-class ProgressForm(forms.Form):
-    text = forms.CharField(label=_("progress"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+class ProgressForm(ServerCheckedLengths, forms.Form):
+    text = forms.CharField(
+        label=_("progress"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validators.validate_text],
+    )
     photo = forms.FileField(
         label=_("photo (JPEG or PNG, at most 5 MB)"),
         required=False,
@@ -35,8 +53,10 @@ class ProgressForm(forms.Form):
     )
 
 
-class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("milestone"), max_length=100)
+class MilestoneForm(ServerCheckedLengths, forms.Form):
+    title = forms.CharField(
+        label=_("milestone"), max_length=100, validators=[validators.validate_single_line]
+    )
     due_on = forms.DateField(label=_("due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -51,12 +71,14 @@ class CompleteForm(forms.Form):
     )
 
 
-class CarryOverForm(forms.Form):
-    reason = forms.CharField(label=_("reason it is unfinished"), max_length=300)
+class CarryOverForm(ServerCheckedLengths, forms.Form):
+    reason = forms.CharField(
+        label=_("reason it is unfinished"), max_length=300, validators=[validators.validate_text]
+    )
     new_end = forms.DateField(label=_("new planned end"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(ServerCheckedLengths, forms.Form):
     side = forms.ChoiceField(label=_("side"), choices=Evaluation.Side.choices, widget=forms.RadioSelect)
     score = forms.TypedChoiceField(
         label=_("rating (1–5)"),

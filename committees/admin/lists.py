@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from committees import ledgers, masking, scoping, services
+from committees import ledgers, masking, scoping, services, validators
 from committees.models import (
     Category,
     Claim,
@@ -29,6 +29,7 @@ from config.admin.base import ScopedAdmin, ScopedInline, read_only_action
 from config.admin.site import admin_site
 
 from .filters import InScopeCommitteeFilter
+from .forms import PurposeForm
 
 
 @admin.register(Category, site=admin_site)
@@ -42,19 +43,6 @@ class CategoryAdmin(ScopedAdmin):
 
     def has_add_permission(self, request, *args) -> bool:
         return request.user.is_superuser  # one taxonomy for the whole city
-
-
-class PurposeForm(forms.Form):
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        min_length=ledgers.MIN_PURPOSE_LENGTH,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_(
-            "Why the contacts are needed in full, e.g. the district's annual check of the needs list. "
-            "The purpose, your name and the rows exported are logged."
-        ),
-    )
 
 
 class ImportForm(forms.Form):
@@ -116,6 +104,12 @@ class ListRecordAdmin(ScopedAdmin):
                     ) from error
         elif not scoping.can_edit_record(request.user, obj):
             raise ValidationError(_("Only drafts and published records without allocations can be edited."))
+        deadline = data.get("deadline")
+        if deadline and (obj is None or deadline != obj.deadline):
+            try:
+                validators.validate_deadline_not_past(deadline)
+            except ValidationError as error:
+                raise ValidationError({"deadline": error.error_list}) from error
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["owner_unit", "owner_committee", "committee"] if obj else []

@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ from config.admin.base import ScopedAdmin, ScopedInline, read_only_action
 from config.admin.site import admin_site
 
 from .filters import CurrentFilter, InScopeCommitteeFilter, UnitCommitteeFilter
+from .forms import PurposeForm
 
 
 def _count(model, field: str, **filters):
@@ -178,7 +181,7 @@ class MemberUnitAdmin(ScopedAdmin):
         (_("Contact"), {"fields": ["address", "contact_name", "contact_phone"]}),
     ]
     inlines = [MembershipInline, UnitSeatInline]
-    actions = ["export_ledger"]
+    actions = ["export_ledger", "export_ledger_in_full"]
 
     def get_queryset(self, request):
         current = Membership.objects.current().select_related("committee").order_by("committee__area_code")
@@ -252,9 +255,34 @@ class MemberUnitAdmin(ScopedAdmin):
                 )
 
     @read_only_action
-    @admin.action(description=_("Export selected units as a ledger (xlsx)"))
+    @admin.action(description=_("Export selected units as a ledger (xlsx, contacts masked)"))
     def export_ledger(self, request, queryset):
-        return ledgers.member_units_response(queryset.prefetch_related(None))
+        return ledgers.member_units_response(request.user, queryset.prefetch_related(None))
+
+    @admin.action(description=_("Export with personal data in full…"), permissions=["export_in_full"])
+    def export_ledger_in_full(self, request, queryset):
+        form = PurposeForm(request.POST if "purpose" in request.POST else None)
+        if form.is_valid():
+            return ledgers.member_units_in_full_response(
+                request.user,
+                queryset.prefetch_related(None),
+                purpose=form.cleaned_data["purpose"],
+                filters=request.GET.urlencode(),
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Export with personal data in full"),
+            "form": form,
+            "count": queryset.count(),
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_url": request.get_full_path(),
+        }
+        return TemplateResponse(request, "admin/committees/export_in_full.html", context)
+
+    def has_export_in_full_permission(self, request) -> bool:
+        return scoping.scope_of(request.user).manages_anything
 
 
 @admin.register(Membership, site=admin_site)

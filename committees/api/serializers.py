@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from committees import masking, scoping, services
+from committees import masking, scoping, services, validators
 from committees.models import (
     Category,
     CollectionRequest,
@@ -18,7 +18,7 @@ from committees.models import (
     Seat,
     User,
 )
-from config.api.fields import ScopedFieldsMixin
+from config.api.fields import ScopedFieldsMixin, ScopedPrimaryKeyRelatedField
 
 
 class CommitteeSerializer(serializers.ModelSerializer):
@@ -63,15 +63,31 @@ READ_FIELDS = [
 ]
 
 
+OWNER_HELP = (
+    "Exactly one of owner_unit and owner_committee: a unit you act for, or a committee you manage (then "
+    "`committee` is the same committee)."
+)
+MANAGED_COMMITTEE = {"not_allowed": _("You may not act for this committee.")}
+MANAGED_UNIT = {"not_allowed": _("You may not act for this unit.")}
+
+
 class RecordSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """Create and show a need or resource; contacts are masked unless the user may see them in full."""
 
     remaining_quantity = serializers.IntegerField(read_only=True)
-    owner_unit = serializers.PrimaryKeyRelatedField(
-        queryset=MemberUnit.objects.none(), required=False, allow_null=True
+    owner_unit = ScopedPrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=OWNER_HELP,
+        error_messages=MANAGED_UNIT,
     )
-    owner_committee = serializers.PrimaryKeyRelatedField(
-        queryset=Committee.objects.none(), required=False, allow_null=True
+    owner_committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=OWNER_HELP,
+        error_messages=MANAGED_COMMITTEE,
     )
     committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
@@ -82,10 +98,10 @@ class RecordSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         help_text="The collection request this record answers (征集回复), if any.",
     )
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
-        "owner_unit": scoping.units_to_manage,
-        "owner_committee": scoping.committees_to_manage,
+        "owner_unit": (scoping.units_for, scoping.units_to_manage),
+        "owner_committee": (scoping.committees_for, scoping.committees_to_manage),
         "committee": scoping.committees_for,
         "collection_request": scoping.collection_requests_for,
     }
@@ -120,6 +136,9 @@ class RecordSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
             ) from error
 
 
+QUANTITY = {"quantity": {"error_messages": {"min_value": _("Enter a quantity of at least 1.")}}}
+
+
 class NeedSerializer(RecordSerializer):
     class Meta:
         model = Need
@@ -132,6 +151,7 @@ class NeedSerializer(RecordSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = QUANTITY
 
 
 class ResourceSerializer(RecordSerializer):
@@ -139,28 +159,31 @@ class ResourceSerializer(RecordSerializer):
         model = Resource
         fields = [*READ_FIELDS, "kind", "available_from", "available_until", "booking", "collection_request"]
         read_only_fields = NeedSerializer.Meta.read_only_fields
+        extra_kwargs = QUANTITY
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=200, validators=[validators.validate_single_line])
 
 
 class MembershipSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """Create with a committee and a unit you manage; afterwards only the role changes (PATCH), and the membership
     ends with POST …/end/ (it stays for the record)."""
 
-    unit = serializers.PrimaryKeyRelatedField(queryset=MemberUnit.objects.none())
-    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
+    unit = ScopedPrimaryKeyRelatedField(queryset=MemberUnit.objects.none(), error_messages=MANAGED_UNIT)
+    committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(), error_messages=MANAGED_COMMITTEE
+    )
 
     class Meta:
         model = Membership
         fields = ["id", "unit", "committee", "role", "since", "until"]
         read_only_fields = ["until"]
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
-        "unit": scoping.units_to_manage,
-        "committee": scoping.committees_to_manage,
+        "unit": (scoping.units_for, scoping.units_to_manage),
+        "committee": (scoping.committees_for, scoping.committees_to_manage),
     }
 
 
@@ -174,9 +197,11 @@ class SeatSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
     person = serializers.CharField(source="user.get_full_name", read_only=True)
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), write_only=True)
-    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=MemberUnit.objects.none(), required=False, allow_null=True
+    committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(), error_messages=MANAGED_COMMITTEE
+    )
+    unit = ScopedPrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.none(), required=False, allow_null=True, error_messages=MANAGED_UNIT
     )
 
     class Meta:
@@ -184,16 +209,18 @@ class SeatSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "committee", "user", "person", "role", "unit", "position", "since", "until"]
         read_only_fields = ["until"]
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
-        "committee": scoping.committees_to_manage,
+        "committee": (scoping.committees_for, scoping.committees_to_manage),
         "user": scoping.people_for,
-        "unit": scoping.units_to_manage,
+        "unit": (scoping.units_for, scoping.units_to_manage),
     }
 
 
 class SeatChangeSerializer(serializers.Serializer):
-    position = serializers.CharField(max_length=100, allow_blank=True)
+    position = serializers.CharField(
+        max_length=100, allow_blank=True, validators=[validators.validate_single_line]
+    )
 
 
 class EndSerializer(serializers.Serializer):

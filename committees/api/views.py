@@ -83,6 +83,7 @@ class MembershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MembershipSerializer
     filterset_fields = ["committee", "unit", "role"]
+    ordering_fields = ["since", "until"]
     queryset = Membership.objects.none()
 
     def get_queryset(self):
@@ -130,6 +131,7 @@ class SeatViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SeatSerializer
     filterset_fields = ["committee", "role", "unit"]
+    ordering_fields = ["since", "until"]
     queryset = Seat.objects.none()
 
     def get_queryset(self):
@@ -182,6 +184,7 @@ class CollectionRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CollectionRequestSerializer
     filterset_fields = ["round", "unit", "nothing_this_time"]
+    ordering_fields = ["answered_at"]
     queryset = CollectionRequest.objects.none()
 
     def get_queryset(self):
@@ -205,6 +208,7 @@ class CollectionRoundViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CollectionRoundSerializer
     filterset_fields = ["committee"]
+    ordering_fields = ["opens_on", "closes_on"]
     queryset = CollectionRound.objects.none()
 
     def get_queryset(self):
@@ -218,6 +222,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProjectSerializer
     filterset_fields = ["committee", "status", "lead_unit"]
+    ordering_fields = ["starts_on", "ends_on"]
     queryset = Project.objects.none()
 
     def get_queryset(self):
@@ -228,6 +233,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     """类别 The category taxonomy."""
 
     serializer_class = CategorySerializer
+    ordering_fields = ["position", "code"]
     queryset = Category.objects.filter(is_active=True)
     pagination_class = None
 

@@ -3,6 +3,8 @@
 from .exports import (  # noqa: F401
     LEDGER_NAMES,
     MIN_PURPOSE_LENGTH,
+    member_units_in_full_response,
+    member_units_ledger,
     member_units_response,
     projects_response,
     records_in_full_response,

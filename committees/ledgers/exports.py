@@ -19,8 +19,20 @@ from committees.models import Allocation, MemberUnit, Need, PersonalDataExport, 
 from .workbook import build_workbook, dated_filename, xlsx_response
 
 
-def member_units_response(units) -> HttpResponse:
-    """The member-unit ledger of the units given (already scoped by the caller's queryset)."""
+def member_units_ledger(user, units, *, in_full: bool) -> tuple[bytes, int]:
+    """The member-unit ledger of the units given (already scoped by the caller's queryset) as xlsx, and its row
+    count. Contacts are masked; with `in_full`, shown in full on the units `user` manages."""
+    units = list(units.order_by("name", "pk"))
+    if in_full:
+        managed = scoping.units_to_manage(user).filter(pk__in=[u.pk for u in units])
+        full_ids = set(managed.values_list("pk", flat=True))
+    else:
+        full_ids = set()
+
+    def contact(unit, field: str):
+        value = getattr(unit, field)
+        return value if unit.pk in full_ids else masking.mask_value(field, value)
+
     headers = [
         MemberUnit._meta.get_field(name).verbose_name
         for name in [
@@ -42,18 +54,48 @@ def member_units_response(units) -> HttpResponse:
             u.party_org_name,
             u.party_member_count,
             u.address,
-            u.contact_name,
-            u.contact_phone,
+            contact(u, "contact_name"),
+            contact(u, "contact_phone"),
         ]
-        for u in units.order_by("name", "pk")
+        for u in units
     )
     content = build_workbook(str(_("Member units")), [str(h) for h in headers], rows)
-    return xlsx_response(content, dated_filename(_("Member unit ledger")))
+    return content, len(units)
+
+
+def member_units_response(user, units) -> HttpResponse:
+    """The member-unit ledger with every contact masked: a file leaves the system, its reader is unknown."""
+    content, _rows = member_units_ledger(user, units, in_full=False)
+    return xlsx_response(content, dated_filename(LEDGER_NAMES[MemberUnit]))
+
+
+def member_units_in_full_response(user, units, *, purpose: str, filters: str = "") -> HttpResponse:
+    """The member-unit ledger with contacts in full on the units `user` manages; logged with its purpose (PIPL)."""
+    if not scoping.scope_of(user).manages_anything:
+        raise PermissionDenied
+    purpose = _required_purpose(purpose)
+    content, rows = member_units_ledger(user, units, in_full=True)
+    _log_export(user, MemberUnit, purpose=purpose, rows=rows, filters=filters)
+    return xlsx_response(content, dated_filename(LEDGER_NAMES[MemberUnit]))
+
+
+def _required_purpose(purpose: str) -> str:
+    purpose = purpose.strip()
+    if len(purpose) < MIN_PURPOSE_LENGTH:
+        raise ValidationError(_("Say what the personal data is exported for."))
+    return purpose
+
+
+def _log_export(user, model, *, purpose: str, rows: int, filters: str) -> None:
+    PersonalDataExport.objects.create(
+        user=user, ledger=model._meta.model_name, purpose=purpose[:300], rows=rows, filters=filters[:500]
+    )
 
 
 # --- The lists: resources, needs and projects --------------------------------------------------------------------
 
 LEDGER_NAMES = {
+    MemberUnit: gettext_lazy("Member unit ledger"),
     Resource: gettext_lazy("Resource list ledger"),
     Need: gettext_lazy("Needs list ledger"),
     Project: gettext_lazy("Project list ledger"),
@@ -156,30 +198,29 @@ def records_in_full_response(user, queryset, *, purpose: str, filters: str = "")
     every such export is logged with its purpose (PIPL)."""
     if not scoping.scope_of(user).manages_anything:
         raise PermissionDenied
-    purpose = purpose.strip()
-    if len(purpose) < MIN_PURPOSE_LENGTH:
-        raise ValidationError(_("Say what the personal data is exported for."))
+    purpose = _required_purpose(purpose)
     content, rows = records_ledger(user, queryset, in_full=True)
-    PersonalDataExport.objects.create(
-        user=user,
-        ledger=queryset.model._meta.model_name,
-        purpose=purpose[:300],
-        rows=rows,
-        filters=filters[:500],
-    )
+    _log_export(user, queryset.model, purpose=purpose, rows=rows, filters=filters)
     return xlsx_response(content, dated_filename(LEDGER_NAMES[queryset.model]))
 
 
 def projects_response(queryset) -> HttpResponse:
     """The project ledger of the projects given (already scoped and filtered by the caller)."""
-    allocations = Allocation.objects.select_related("need", "resource").order_by("pk")
+    allocations = Allocation.objects.select_related("need", "resource", "provider_unit").order_by("pk")
     projects = queryset.select_related("committee", "lead_unit").prefetch_related(
         Prefetch("allocations", queryset=allocations)
     )
 
+    def offered(allocation: Allocation) -> str:
+        if allocation.resource is not None:
+            return allocation.resource.title
+        # A claim (认领): the unit took the need up with means of its own, no resource.
+        return _("Claim: %(unit)s") % {"unit": allocation.provider_unit or ""}
+
     def joined(project, side: str) -> str:
-        titles = dict.fromkeys(getattr(a, side).title for a in project.allocations.all())
-        return "；".join(titles)
+        allocations = project.allocations.all()
+        titles = (a.need.title for a in allocations) if side == "need" else map(offered, allocations)
+        return "；".join(dict.fromkeys(titles))
 
     columns = [
         _field(Project, "title"),

@@ -3,6 +3,7 @@ none), the template itself, and the report of the errors found."""
 
 import datetime
 import logging
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -19,7 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 from simple_history.utils import bulk_create_with_history
 
-from committees import scoping
+from committees import scoping, validators
 from committees.models import Category, Measure, Membership, Need, Reach, Resource
 from committees.models.lists import REACH_CODE_LENGTH, ListRecord, reach_prefix
 from committees.services.records import editable_fields, mark_published
@@ -193,6 +194,12 @@ def _import_record(model, row: ImportRow, codes: _ImportCodes, by):
                 continue
             value = None if field.null else ""
         fields[name] = value
+    if fields.get("deadline") is not None:
+        try:
+            validators.validate_deadline_not_past(fields["deadline"])
+        except ValidationError as error:
+            row.add_error("deadline", error.messages[0])
+            del fields["deadline"]
     record = model(
         owner_unit=unit if unit_code else None,
         owner_committee=None if unit_code else committee,
@@ -230,6 +237,15 @@ def _check_constraints(record, row: ImportRow, *, owner_known: bool) -> None:
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
+# A zip bomb (a few hundred KB unpacking to gigabytes) is refused from the archive's directory, before any member
+# is unpacked. A full import of 20,000 rows unpacks to about 30 MB, packed 5 to 20 times; Python's zipfile never
+# unpacks a member beyond the size its directory declares, so the declared sizes bound the work.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_PACKING_RATIO = 200  # unpacked / packed over the whole file
+_RATIO_FROM_BYTES = 1024 * 1024  # below this, tiny files of repeated text may pack tighter: harmless
+# The sheet is read within the template's width and a bounded number of rows, whatever its <dimension> claims.
+MAX_IMPORT_COLUMNS = 50
+MAX_SHEET_ROWS = MAX_IMPORT_ROWS * 3
 # Formatted but empty rows after the data end the sheet: a file may hold a million of them, never worth walking.
 _BLANK_ROWS_ENDING_A_SHEET = 1000
 
@@ -432,6 +448,7 @@ def read_rows(upload, columns: Sequence[ImportColumn]) -> list[ImportRow]:
             _("The file is larger than %(size)d MB; split it into smaller files.")
             % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
         )
+    _check_packing(upload)
     try:
         upload.seek(0)
         workbook = load_workbook(upload, read_only=True, data_only=True)
@@ -451,12 +468,42 @@ def read_rows(upload, columns: Sequence[ImportColumn]) -> list[ImportRow]:
         workbook.close()
 
 
+def _check_packing(upload) -> None:
+    """Refuse what unpacks to too much, or is packed far tighter than a workbook, without unpacking anything."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        logger.info("import: not a zip file: %r", error)
+        raise LedgerFileError(str(_NOT_A_WORKBOOK)) from error
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if unpacked > MAX_UNZIPPED_BYTES:
+        logger.warning("import: refused a file unpacking to %d bytes", unpacked)
+        raise LedgerFileError(
+            _("The file unpacks to more than %(size)d MB; split it into smaller files.")
+            % {"size": MAX_UNZIPPED_BYTES // (1024 * 1024)}
+        )
+    if unpacked > _RATIO_FROM_BYTES and unpacked > MAX_PACKING_RATIO * max(packed, 1):
+        logger.warning("import: refused a file packed %d:%d", unpacked, packed)
+        raise LedgerFileError(
+            _("The file is packed far more tightly than a workbook is; it cannot be imported.")
+        )
+
+
 def _read_sheet(sheet, columns: Sequence[ImportColumn]) -> list[ImportRow]:
     positions: dict[str, int] | None = None
     by_key = {column.key: column for column in columns}
     rows: list[ImportRow] = []
     blank_run = 0
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+    rows_read = sheet.iter_rows(max_row=MAX_SHEET_ROWS, max_col=MAX_IMPORT_COLUMNS, values_only=True)
+    for number, cells in enumerate(rows_read, start=1):
+        if number == MAX_SHEET_ROWS:
+            raise LedgerFileError(
+                _("The file has more than %(count)s rows; split it into smaller files.")
+                % {"count": f"{MAX_IMPORT_ROWS:,}"}
+            )
         if all(_text(cell) == "" for cell in cells):
             blank_run += 1
             if blank_run >= _BLANK_ROWS_ENDING_A_SHEET:

@@ -10,6 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -18,9 +19,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def neutralise(value):
-    """A text cell starting like a formula gets a leading apostrophe, so a spreadsheet shows it, never runs it."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+    """A text cell starting like a formula gets a leading apostrophe, so a spreadsheet shows it, never runs it.
+    Control characters that xlsx cannot hold are dropped (openpyxl refuses the whole file for one of them;
+    the models refuse them on entry, but older rows and direct writes may still hold some)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
     return value
 
 

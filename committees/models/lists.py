@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -23,8 +24,10 @@ class Category(models.Model):
     """An entry of the editable taxonomy shared by resources and needs."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=50)
-    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    name = models.CharField(_("name"), max_length=50, validators=[validators.validate_single_line])
+    name_en = models.CharField(
+        _("English name"), max_length=80, blank=True, validators=[validators.validate_single_line]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -78,10 +81,14 @@ class RowCheck:
     condition: Q
     holds: Callable[[Any], bool]
     message: Any  # a lazy translation
+    code: str | None = None  # the error's code, as a field validator would give it
 
     def constraint(self, prefix: str) -> models.CheckConstraint:
         return models.CheckConstraint(
-            condition=self.condition, name=f"{prefix}_{self.kind}", violation_error_message=self.message
+            condition=self.condition,
+            name=f"{prefix}_{self.kind}",
+            violation_error_code=self.code,
+            violation_error_message=self.message,
         )
 
 
@@ -107,6 +114,7 @@ RECORD_CHECKS = (
         Q(quantity__gte=1),
         lambda r: r.quantity is None or r.quantity >= 1,
         _("Enter a quantity of at least 1."),
+        "min_value",
     ),
 )
 RESOURCE_CHECKS = (
@@ -168,13 +176,21 @@ class ListRecord(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), max_length=2000, blank=True)
-    quantity = models.PositiveIntegerField(_("quantity"))
+    title = models.CharField(_("title"), max_length=100, validators=[validators.validate_single_line])
+    description = models.TextField(
+        _("description"), max_length=2000, blank=True, validators=[validators.validate_text]
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1, message=_("Enter a quantity of at least 1."))]
+    )
     measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices, default=Measure.ITEMS)
     allocated_quantity = models.PositiveIntegerField(_("allocated"), default=0, editable=False)
-    beneficiaries = models.CharField(_("beneficiaries"), max_length=200, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=50)
+    beneficiaries = models.CharField(
+        _("beneficiaries"), max_length=200, blank=True, validators=[validators.validate_single_line]
+    )
+    contact_name = models.CharField(
+        _("contact person"), max_length=50, validators=[validators.validate_single_line]
+    )
     contact_phone = models.CharField(
         _("contact phone"), max_length=30, validators=[validators.validate_phone]
     )
@@ -183,7 +199,9 @@ class ListRecord(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
-    status_reason = models.CharField(_("reason"), max_length=200, blank=True, editable=False)
+    status_reason = models.CharField(
+        _("reason"), max_length=200, blank=True, editable=False, validators=[validators.validate_single_line]
+    )
     tokens = models.TextField(
         editable=False, blank=True, help_text="jieba tokens of title and description, for matching"
     )
@@ -345,7 +363,7 @@ class Project(models.Model):
     committee = models.ForeignKey(
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="projects"
     )
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[validators.validate_single_line])
     lead_unit = models.ForeignKey(
         MemberUnit,
         verbose_name=_("lead unit"),
@@ -442,11 +460,15 @@ class Claim(models.Model):
     unit = models.ForeignKey(
         MemberUnit, verbose_name=_("claiming unit"), on_delete=models.PROTECT, related_name="claims"
     )
-    note = models.CharField(_("how the unit will help"), max_length=500, blank=True)
+    note = models.CharField(
+        _("how the unit will help"), max_length=500, blank=True, validators=[validators.validate_text]
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.LIVE, editable=False
     )
-    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=200, blank=True, validators=[validators.validate_single_line]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -477,8 +499,8 @@ class CollectionRound(models.Model):
     committee = models.ForeignKey(
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="collection_rounds"
     )
-    title = models.CharField(_("title"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=150, validators=[validators.validate_single_line])
+    description = models.TextField(_("description"), blank=True, validators=[validators.validate_text])
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     categories = models.ManyToManyField(Category, verbose_name=_("categories asked"), blank=True)
@@ -549,7 +571,7 @@ class PersonalDataExport(models.Model):
     )
     created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
     ledger = models.CharField(_("ledger"), max_length=50)
-    purpose = models.CharField(_("purpose"), max_length=300)
+    purpose = models.CharField(_("purpose"), max_length=300, validators=[validators.validate_text])
     rows = models.PositiveIntegerField(_("rows"))
     filters = models.CharField(_("filters"), max_length=500, blank=True)
 

@@ -48,7 +48,12 @@ class Committee(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    name = models.CharField(_("name"), max_length=100, help_text=_("The area's name, e.g. 北新桥街道."))
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        help_text=_("The area's name, e.g. 北新桥街道."),
+        validators=[validators.validate_single_line],
+    )
     area_code = models.CharField(
         _("division code"),
         max_length=12,
@@ -58,7 +63,9 @@ class Committee(models.Model):
             "National statistical division code: 6 digits for a district, 9 for a street, 12 for a community."
         ),
     )
-    address = models.CharField(_("office address"), max_length=200, blank=True)
+    address = models.CharField(
+        _("office address"), max_length=200, blank=True, validators=[validators.validate_single_line]
+    )
     claim_window_days = models.PositiveSmallIntegerField(
         _("claim window (days)"),
         default=7,
@@ -145,7 +152,9 @@ class Committee(models.Model):
 class User(AbstractUser):
     """A person: secretary, chair, member, liaison or overseer, by the seats they hold."""
 
-    name = models.CharField(_("full name"), max_length=50, blank=True)
+    name = models.CharField(
+        _("full name"), max_length=50, blank=True, validators=[validators.validate_single_line]
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validators.validate_phone])
     registered_by = models.ForeignKey(
         Committee,
@@ -185,7 +194,7 @@ class UnitKind(models.TextChoices):
 class MemberUnit(models.Model):
     """A unit in the area that sits on one or more committees (成员单位)."""
 
-    name = models.CharField(_("unit name"), max_length=200)
+    name = models.CharField(_("unit name"), max_length=200, validators=[validators.validate_single_line])
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -194,10 +203,16 @@ class MemberUnit(models.Model):
         error_messages={"unique": _("A unit with this credit code is already registered.")},
     )
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
-    party_org_name = models.CharField(_("party organisation"), max_length=200, blank=True)
+    party_org_name = models.CharField(
+        _("party organisation"), max_length=200, blank=True, validators=[validators.validate_single_line]
+    )
     party_member_count = models.PositiveIntegerField(_("party members"), default=0)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=50)
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, validators=[validators.validate_single_line]
+    )
+    contact_name = models.CharField(
+        _("contact person"), max_length=50, validators=[validators.validate_single_line]
+    )
     contact_phone = models.CharField(
         _("contact phone"), max_length=30, validators=[validators.validate_phone]
     )
@@ -303,7 +318,11 @@ class Seat(models.Model):
         help_text=_("Leave empty for a party-member representative."),
     )
     position = models.CharField(
-        _("position"), max_length=100, blank=True, help_text=_("The person's post, e.g. 街道工委书记.")
+        _("position"),
+        max_length=100,
+        blank=True,
+        help_text=_("The person's post, e.g. 街道工委书记."),
+        validators=[validators.validate_single_line],
     )
     since = models.DateField(_("since"), default=timezone.localdate)
     until = models.DateField(

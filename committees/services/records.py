@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees import scoping
+from committees import scoping, validators
 from committees.models import Claim, Membership, MemberUnit, Need, Resource
 from committees.models.lists import ListRecord, reach_prefix
 from committees.text import tokenize
@@ -55,6 +55,14 @@ def check_owner(*, by, owner_unit, owner_committee, committee) -> None:
         scoping.require_manages_committee(by, committee)
 
 
+def _require_deadline_not_past(record) -> None:
+    if isinstance(record, Need):
+        try:
+            validators.validate_deadline_not_past(record.deadline)
+        except ValidationError as error:
+            raise ValidationError({"deadline": error.error_list}) from error
+
+
 def _prepare(record) -> None:
     """Derived fields, then validation: the reach area, and the words the matcher compares (jieba is slow,
     so they are cut once here rather than on every matching run)."""
@@ -83,6 +91,7 @@ def create_record(
         collection_request=collection_request,
         **fields,
     )
+    _require_deadline_not_past(record)
     _prepare(record)
     with transaction.atomic():
         record._history_user = by
@@ -102,8 +111,11 @@ def update_record(record, *, by, **fields):
         record = type(record).objects.select_for_update().get(pk=record.pk)
         if record.status not in record.EDITABLE_STATUSES:
             raise InvalidTransition(_("Only drafts and published records without allocations can be edited."))
+        deadline_before = getattr(record, "deadline", None)
         for name, value in fields.items():
             setattr(record, name, value)
+        if getattr(record, "deadline", None) != deadline_before:
+            _require_deadline_not_past(record)
         if record.quantity < record.allocated_quantity:
             raise ValidationError(
                 {"quantity": _("The quantity cannot be less than what is already allocated.")}
@@ -120,6 +132,7 @@ def publish_record(record, *, by):
     scoping.require_change(by, record)
     with transaction.atomic():
         record = type(record).objects.select_for_update().get(pk=record.pk)
+        _require_deadline_not_past(record)  # a need past its deadline would be offered in the claim hall
         mark_published(record, at=timezone.now())
         record._history_user = by
         record.save()

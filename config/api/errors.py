@@ -30,6 +30,16 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(_("You may not do this."))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's parsers say what failed in English, with the parser's own words ("JSON parse error - …").
+        json_body = (
+            "json" in (context["request"].content_type or "").lower() if context.get("request") else False
+        )
+        exc = exceptions.ParseError(
+            _("The request body is not valid JSON.")
+            if json_body
+            else _("The request body could not be read.")
+        )
     elif isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
         if NON_FIELD_ERRORS in exc.detail:
             exc.detail[api_settings.NON_FIELD_ERRORS_KEY] = exc.detail.pop(NON_FIELD_ERRORS)

@@ -1,11 +1,38 @@
-"""Related ids that validate only within what the requesting user may use, declared once per serializer.
+"""Related ids resolved within the requesting user's scope, declared once per serializer:
 
     class SeatSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
-        scoped_fields = {"committee": scoping.committees_to_manage, "user": scoping.people_for}
+        committee = ScopedPrimaryKeyRelatedField(queryset=Committee.objects.none())
+        scoped_fields = {
+            "committee": (scoping.committees_for, scoping.committees_to_manage),  # (may see, may act for)
+            "user": scoping.people_for,  # may see and use
+        }
 
-Each `scope(user)` is a gate function (a queryset of what the user may act on): an id outside it is "does not
-exist", a 400 with the field's message, never a 404 and never a hint of what exists elsewhere.
+Each scope is a gate function (user → queryset). An id the user may not see "does not exist" (a 400 that tells
+nothing); an id the user may see but not act for is named as such (a 400 too). The `queryset` given to a field is
+only the model hint for the schema.
 """
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """`queryset` holds what the user may see, `allowed` what the user may act for (both set per request)."""
+
+    default_error_messages = {"not_allowed": _("You may not act for this record.")}
+
+    def __init__(self, *, allowed=None, **kwargs):
+        self.allowed = allowed
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        instance = super().to_internal_value(data)
+        if self.allowed is not None and not self.allowed.filter(pk=instance.pk).exists():
+            self.fail("not_allowed")
+        return instance
+
+    def limit(self, *, visible, allowed) -> None:
+        self.queryset, self.allowed = visible, allowed
 
 
 class ScopedFieldsMixin:
@@ -16,5 +43,11 @@ class ScopedFieldsMixin:
         request = self.context.get("request")
         for name, scope in self.scoped_fields.items():
             relation = getattr(fields[name], "child_relation", fields[name])
-            relation.queryset = scope(request.user) if request is not None else relation.queryset.none()
+            if request is None:
+                relation.queryset = relation.queryset.none()
+            elif isinstance(scope, tuple):
+                visible, allowed = scope
+                relation.limit(visible=visible(request.user), allowed=allowed(request.user))
+            else:
+                relation.queryset = scope(request.user)
         return fields

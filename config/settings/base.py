@@ -235,8 +235,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
+        "config.api.filters.KnownParameters",
         "config.api.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "config.api.filters.Ordering",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

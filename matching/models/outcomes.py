@@ -8,25 +8,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from committees import validators
 from committees.models import Committee, MemberUnit, Project
-
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-# Magic numbers of the photo types we accept; the file name's extension is not trusted.
-PHOTO_SIGNATURES = {b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
-
-
-def validate_photo(upload) -> None:
-    """A JPEG or PNG of at most 5 MB, judged by its content, not its name."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(
-            _("The photo is %(size).1f MB; at most 5 MB is accepted."), params={"size": upload.size / 2**20}
-        )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(position)
-    if not any(head.startswith(signature) for signature in PHOTO_SIGNATURES):
-        raise ValidationError(_("Only JPEG or PNG photos are accepted."))
+from matching.photos import validate_photo
 
 
 class ProjectUpdate(models.Model):
@@ -44,7 +28,7 @@ class ProjectUpdate(models.Model):
         related_name="+",
         help_text=_("Empty when the committee's secretary reports."),
     )
-    text = models.TextField(_("progress"), max_length=2000)
+    text = models.TextField(_("progress"), max_length=2000, validators=[validators.validate_text])
     photo = models.FileField(
         _("photo"), upload_to="project-updates/%Y/%m/", blank=True, validators=[validate_photo]
     )
@@ -68,7 +52,7 @@ class Milestone(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="milestones"
     )
-    title = models.CharField(_("milestone"), max_length=100)
+    title = models.CharField(_("milestone"), max_length=100, validators=[validators.validate_single_line])
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True, editable=False)
     done_by = models.ForeignKey(
@@ -100,7 +84,9 @@ class CarryOver(models.Model):
     )
     previous_end = models.DateField(_("previous planned end"))
     new_end = models.DateField(_("new planned end"))
-    reason = models.CharField(_("reason it is unfinished"), max_length=300)
+    reason = models.CharField(
+        _("reason it is unfinished"), max_length=300, validators=[validators.validate_text]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("carried over by"),
@@ -155,7 +141,9 @@ class Evaluation(models.Model):
         related_name="evaluations_received",
     )
     score = models.PositiveSmallIntegerField(_("rating (1–5)"), choices=[(n, str(n)) for n in range(1, 6)])
-    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    comment = models.TextField(
+        _("comment"), max_length=1000, blank=True, validators=[validators.validate_text]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -187,7 +175,7 @@ class IndicatorTree(models.Model):
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="indicator_trees"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, validators=[validators.validate_single_line])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -230,7 +218,7 @@ class Indicator(models.Model):
         on_delete=models.CASCADE,
         related_name="children",
     )
-    name = models.CharField(_("indicator"), max_length=100)
+    name = models.CharField(_("indicator"), max_length=100, validators=[validators.validate_single_line])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MANUAL)
     metric = models.CharField(_("computed from"), max_length=20, choices=Metric.choices, blank=True)
     weight = models.DecimalField(
@@ -272,7 +260,7 @@ class IndicatorScore(models.Model):
         MemberUnit, verbose_name=_("member unit"), on_delete=models.PROTECT, related_name="indicator_scores"
     )
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
-    evidence = models.TextField(_("evidence"), max_length=2000)
+    evidence = models.TextField(_("evidence"), max_length=2000, validators=[validators.validate_text])
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("scored by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committees import validators
 from committees.models import Claim, Committee, MemberUnit, Need, Project, Resource
 
 
@@ -175,7 +176,7 @@ class Proposal(models.Model):
     committee_decision = models.CharField(
         _("committee decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True, validators=[validators.validate_text])
     expires_at = models.DateTimeField(_("decide by"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     project = models.ForeignKey(
@@ -239,7 +240,7 @@ class RulesOfProcedure(models.Model):
             "A need counts as answered in the response rate when a proposal or claim reaches it within this many days."
         ),
     )
-    text = models.TextField(_("rules of procedure"), blank=True)
+    text = models.TextField(_("rules of procedure"), blank=True, validators=[validators.validate_text])
 
     class Meta:
         verbose_name = _("rules of procedure")
@@ -288,7 +289,7 @@ class Comment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("comment"), max_length=2000)
+    text = models.TextField(_("comment"), max_length=2000, validators=[validators.validate_text])
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:
@@ -312,13 +313,15 @@ class Meeting(models.Model):
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings"
     )
     kind = models.CharField(_("meeting kind"), max_length=15, choices=Kind.choices, default=Kind.PLENARY)
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[validators.validate_single_line])
     held_on = models.DateField(_("date"))
-    place = models.CharField(_("place"), max_length=150, blank=True)
+    place = models.CharField(
+        _("place"), max_length=150, blank=True, validators=[validators.validate_single_line]
+    )
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("attendees"), blank=True, related_name="+"
     )
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True, validators=[validators.validate_text])
     is_held = models.BooleanField(
         _("held"), default=False, help_text=_("Tick once the meeting has taken place.")
     )
@@ -343,7 +346,7 @@ class AgendaItem(models.Model):
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True, validators=[validators.validate_text])
 
     class Meta:
         verbose_name = _("agenda item")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from committees import notifications
 from committees.models import Project
 from config.exceptions import InvalidTransition
-from matching import scoping
+from matching import photos, scoping
 from matching.models import CarryOver, Milestone, ProjectUpdate
 from matching.outcomes import evaluation
 
@@ -49,15 +49,23 @@ def post_update(*, project: Project, by, text: str, photo=None) -> ProjectUpdate
     if not text:
         raise ValidationError({"text": _("Describe the progress.")})
     my_units = scoping.my_units_on(by, project_sides)
+    stored_photo = None
+    if photo:
+        # Never the upload itself: its pixels, re-encoded under a random name (matching.photos); decoded before
+        # the project is locked.
+        try:
+            stored_photo = photos.reencode(photo)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.error_list}) from error
     with transaction.atomic():
         project = _locked(project)
         _require_active(project)
         update = ProjectUpdate(
             project=project, unit_id=min(my_units) if my_units else None, text=text, created_by=by
         )
-        if photo:
-            update.photo = photo
-        update.full_clean(exclude=["project", "created_by", "unit"])
+        if stored_photo is not None:
+            update.photo = stored_photo
+        update.full_clean(exclude=["project", "created_by", "unit", "photo"])
         update.save()
         _start(project)
     others = project_sides.units - my_units

@@ -146,7 +146,7 @@ def test_the_ledger_export_contains_the_subtree_only_and_neutralises_formulas(
     client, bxq_secretary, two_streets
 ):
     petro = two_streets["petro"]
-    petro.contact_name = '=HYPERLINK("http://x")'
+    petro.address = '=HYPERLINK("http://x")'  # not a contact: contacts are exported masked
     petro.save()
     every_id = list(MemberUnit.objects.values_list("pk", flat=True))
     response = client.post(
@@ -159,8 +159,8 @@ def test_the_ledger_export_contains_the_subtree_only_and_neutralises_formulas(
     assert rows[0][0] == "序号"
     exported = {row[1] for row in rows[1:]}
     assert exported == {"中国石油天然气集团有限公司", "府学胡同小学"}
-    contact_cells = [row[7] for row in rows[1:] if row[1] == "中国石油天然气集团有限公司"]
-    assert contact_cells == ['\'=HYPERLINK("http://x")']
+    address_cells = [row[6] for row in rows[1:] if row[1] == "中国石油天然气集团有限公司"]
+    assert address_cells == ['\'=HYPERLINK("http://x")']
 
 
 def test_the_unit_form_shows_its_memberships_in_the_subtree_only(client, bxq_secretary, two_streets):

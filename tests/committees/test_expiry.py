@@ -19,6 +19,8 @@ def owner(two_streets, liaison_of):
 
 
 def publish(model, owner, two_streets, **extra):
+    # A deadline that has passed cannot be set or published any more: it is set after publication, as time would.
+    deadline = extra.pop("deadline", None)
     record = services.create_record(
         model,
         by=owner,
@@ -32,7 +34,11 @@ def publish(model, owner, two_streets, **extra):
         contact_phone="13811112222",
         **extra,
     )
-    return services.publish_record(record, by=owner)
+    record = services.publish_record(record, by=owner)
+    if deadline is not None:
+        model.objects.filter(pk=record.pk).update(deadline=deadline)
+        record.refresh_from_db()
+    return record
 
 
 def test_needs_past_their_deadline_expire_and_their_claims_are_cancelled(owner, two_streets, liaison_of):

@@ -3,6 +3,7 @@ resources from xlsx, all rows or none."""
 
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -13,9 +14,9 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 
-from committees import ledgers, services
+from committees import ledgers, masking, services
 from committees.ledgers import importing
-from committees.models import Category, Need, PersonalDataExport, Project, Resource, Seat
+from committees.models import Allocation, Category, Need, PersonalDataExport, Project, Resource, Seat
 from tests.factories import SeatFactory
 
 pytestmark = pytest.mark.django_db
@@ -429,3 +430,133 @@ def test_every_constraint_of_the_records_is_checked_without_a_query_per_row():
     for model in (Need, Resource):
         checked = {check.constraint(model._meta.model_name).name for check in model.ROW_CHECKS}
         assert {constraint.name for constraint in model._meta.constraints} == checked
+
+
+# --- Trust: what a ledger does with bad input (issue 12) -------------------------------------------------------------
+
+
+def test_a_control_character_in_a_stored_title_does_not_break_the_needs_ledger(client, secretary, needs):
+    Need.objects.filter(pk=needs["own"].pk).update(title="楼道\x0b照明\x1f")
+    response = export(client, "export_ledger")
+    assert response.status_code == 200
+    assert column(sheet_rows(response), "标题") == ["楼道照明"]
+
+
+def test_the_projects_ledger_shows_a_project_that_came_from_a_claim(client, secretary, two_streets, needs):
+    day = datetime.date(2026, 12, 1)
+    project = Project.objects.create(
+        committee=two_streets["minan"], title="助餐点共建", starts_on=day, ends_on=day
+    )
+    Allocation.objects.create(
+        project=project, need=needs["own"], resource=None, provider_unit=two_streets["petro"], quantity=1
+    )
+    response = export(client, "export_ledger", url=reverse("admin:committees_project_changelist"))
+    assert response.status_code == 200
+    rows = sheet_rows(response)
+    assert column(rows, "需求清单") == ["'=HYPERLINK(1)"]
+    assert column(rows, "资源清单") == ["认领：中国石油天然气集团有限公司"]
+
+
+UNITS_URL = reverse("admin:committees_memberunit_changelist")
+UNIT_NAME = "单位名称"
+
+
+def test_the_member_unit_ledger_masks_the_contacts(client, secretary, two_streets):
+    response = export(client, "export_ledger", url=UNITS_URL)
+    rows = sheet_rows(response)
+    school = two_streets["school"]
+    phones = dict(zip(column(rows, UNIT_NAME), column(rows, "联系电话"), strict=True))
+    assert phones[school.name] == masking.mask_phone(school.contact_phone) != school.contact_phone
+    names = dict(zip(column(rows, UNIT_NAME), column(rows, "联系人"), strict=True))
+    assert names[school.name] == masking.mask_name(school.contact_name)
+    assert PersonalDataExport.objects.count() == 0
+
+
+def test_the_member_unit_ledger_in_full_asks_a_purpose_and_is_logged(client, secretary, two_streets):
+    page = export(client, "export_ledger_in_full", url=UNITS_URL)
+    assert page.status_code == 200 and 'name="purpose"' in page.content.decode()
+    assert PersonalDataExport.objects.count() == 0
+    response = export(client, "export_ledger_in_full", url=UNITS_URL, purpose="核对成员单位联系人名单")
+    rows = sheet_rows(response)
+    school = two_streets["school"]
+    phones = dict(zip(column(rows, UNIT_NAME), column(rows, "联系电话"), strict=True))
+    assert phones[school.name] == school.contact_phone
+    log = PersonalDataExport.objects.get()
+    assert (log.user, log.ledger, log.purpose, log.rows) == (
+        secretary,
+        "memberunit",
+        "核对成员单位联系人名单",
+        2,
+    )
+
+
+def test_an_overseer_cannot_export_the_member_units_in_full(client, two_streets, overseer_of):
+    client.force_login(overseer_of(two_streets["dongcheng"]))
+    response = export(client, "export_ledger_in_full", url=UNITS_URL, purpose="核对成员单位联系人名单")
+    assert response.status_code == 302
+    assert PersonalDataExport.objects.count() == 0
+
+
+def _rezip(content: bytes, replace: dict[str, bytes]) -> bytes:
+    """The same xlsx with some members' contents replaced."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, replace.get(info.filename, source.read(info.filename)))
+    return buffer.getvalue()
+
+
+def _padded_sheet(megabytes: int) -> bytes:
+    """A valid import whose sheet unpacks to `megabytes` MB (whitespace, which compresses ~1000:1)."""
+    good = xlsx(headers_of(Need), [need_row()]).read()
+    sheet = zipfile.ZipFile(io.BytesIO(good)).read("xl/worksheets/sheet1.xml")
+    padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * (megabytes * 1024 * 1024), 1)
+    return _rezip(good, {"xl/worksheets/sheet1.xml": padded})
+
+
+def test_a_zip_bomb_is_refused_before_the_workbook_is_opened(client, secretary, monkeypatch):
+    opened = []
+    monkeypatch.setattr(importing, "load_workbook", lambda *args, **kwargs: opened.append(1))
+    bomb = _padded_sheet(120)
+    assert len(bomb) < 1024 * 1024
+    response = upload(client, SimpleUploadedFile("需求.xlsx", bomb))
+    assert response.context["form"].errors["file"] == [
+        gettext("The file unpacks to more than %(size)d MB; split it into smaller files.")
+        % {"size": importing.MAX_UNZIPPED_BYTES // (1024 * 1024)}
+    ]
+    assert opened == [] and Need.objects.count() == 0
+
+
+def test_a_file_that_unpacks_far_more_than_workbooks_do_is_refused(client, secretary, monkeypatch):
+    opened = []
+    monkeypatch.setattr(importing, "load_workbook", lambda *args, **kwargs: opened.append(1))
+    response = upload(client, SimpleUploadedFile("需求.xlsx", _padded_sheet(8)))
+    assert response.context["form"].errors["file"] == [
+        gettext("The file is packed far more tightly than a workbook is; it cannot be imported.")
+    ]
+    assert opened == [] and Need.objects.count() == 0
+
+
+def test_the_sheet_is_read_within_bounded_rows_and_columns(client, secretary, monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    asked = []
+    original = ReadOnlyWorksheet.iter_rows
+
+    def spy(self, *args, **kwargs):
+        asked.append((kwargs.get("max_row"), kwargs.get("max_col")))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", spy)
+    good = xlsx(headers_of(Need), [need_row()]).read()
+    sheet = zipfile.ZipFile(io.BytesIO(good)).read("xl/worksheets/sheet1.xml")
+    huge = re.sub(rb'<dimension ref="[A-Z0-9:]+" ?/>', b'<dimension ref="A1:XFD1048576"/>', sheet)
+    assert huge != sheet
+    response = upload(
+        client, SimpleUploadedFile("需求.xlsx", _rezip(good, {"xl/worksheets/sheet1.xml": huge}))
+    )
+    assert response.status_code == 302 and Need.objects.count() == 1
+    (max_row, max_col), *_ = asked
+    assert max_col is not None and max_col <= importing.MAX_IMPORT_COLUMNS
+    assert max_row is not None and max_row <= importing.MAX_SHEET_ROWS

@@ -10,9 +10,10 @@ from rest_framework.test import APIClient
 from committees.models import Project
 from matching.models import Evaluation, Milestone, ProjectUpdate, Publication
 from matching.outcomes import projects
+from tests import images
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = images.png()  # a real image: photos are decoded and re-encoded
 
 
 def api(user):

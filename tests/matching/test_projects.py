@@ -11,10 +11,11 @@ from django.utils import timezone
 from committees.models import Notification, Project
 from matching.models import CarryOver, Evaluation, Milestone, ProjectUpdate
 from matching.outcomes import evaluation, projects
+from tests import images
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = images.png()  # a real image: photos are decoded and re-encoded
 
 
 def page(client, user, project):

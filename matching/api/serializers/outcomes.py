@@ -2,11 +2,13 @@
 evaluations, the committees' figures and the published results. Same scoping and services as the pages."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from committees import validators
 from committees.models import Committee, Project
-from config.api.fields import ScopedFieldsMixin
+from config.api.fields import ScopedFieldsMixin, ScopedPrimaryKeyRelatedField
 from matching import scoping
 from matching.models import (
     CommitteeFigures,
@@ -33,7 +35,7 @@ class ProjectUpdateSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "project", "unit", "text", "photo", "photo_url", "created_by", "created_at"]
         read_only_fields = ["unit", "created_by", "created_at"]
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
         "project": scoping.projects_for,
     }
@@ -51,14 +53,14 @@ class MilestoneSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "project", "title", "due_on", "done_at"]
         read_only_fields = ["done_at"]
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
         "project": scoping.projects_for,
     }
 
 
 class CarryOverSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
+    reason = serializers.CharField(max_length=300, validators=[validators.validate_text])
     new_end = serializers.DateField()
 
 
@@ -88,7 +90,7 @@ class EvaluationSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["rater_unit", "rated_unit", "created_at", "revealed_at"]
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
         "project": scoping.projects_for,
     }
@@ -121,7 +123,10 @@ class CommitteeFiguresSerializer(serializers.ModelSerializer):
 class PublicationSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """Publish an ended period of a committee you manage; the snapshot is what the results page shows."""
 
-    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.none())
+    committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(),
+        error_messages={"not_allowed": _("You may not act for this committee.")},
+    )
 
     class Meta:
         model = Publication
@@ -129,9 +134,9 @@ class PublicationSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["snapshot", "published_by", "published_at"]
         validators = []  # the service reports a second publication of a period with its own message
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
-        "committee": scoping.committees_to_manage,
+        "committee": (scoping.committees_for, scoping.committees_to_manage),
     }
 
     def validate_period(self, value: str) -> str:

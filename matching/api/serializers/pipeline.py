@@ -1,14 +1,21 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from committees import validators
 from committees.models import Committee, User
-from config.api.fields import ScopedFieldsMixin
+from config.api.fields import ScopedFieldsMixin, ScopedPrimaryKeyRelatedField
 from matching import explain, scoping
 from matching.models import AgendaItem, Comment, Decision, MatchingRun, Meeting, Proposal, Vote
 
 
 class MatchingRunSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
-    committee = serializers.PrimaryKeyRelatedField(
-        queryset=Committee.objects.none(), required=False, allow_null=True
+    committee = ScopedPrimaryKeyRelatedField(
+        queryset=Committee.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="The committee whose subtree is matched, one you manage. Required, except for superusers: "
+        "without it a superuser matches the whole city.",
+        error_messages={"not_allowed": _("You may not act for this committee.")},
     )
 
     class Meta:
@@ -29,9 +36,9 @@ class MatchingRunSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = [f for f in fields if f != "committee"]
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
-        "committee": scoping.committees_to_manage,
+        "committee": (scoping.committees_for, scoping.committees_to_manage),
     }
 
 
@@ -69,11 +76,15 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 class AnswerSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=["need", "provider"], required=False)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validators.validate_text]
+    )
 
 
 class DecisionSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validators.validate_text]
+    )
 
 
 class MeetingSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
@@ -100,7 +111,7 @@ class MeetingSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["minutes", "is_held", "created_at"]
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
         "committee": scoping.committees_to_manage,
         "attendees": scoping.people_for,
@@ -122,7 +133,7 @@ class AgendaItemSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "meeting", "proposal", "decision", "note"]
         read_only_fields = ["decision", "note"]
 
-    # Only what the user may act for validates: a foreign id is "does not exist", a 400.
+    # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
         "meeting": scoping.meetings_to_manage,
         "proposal": scoping.proposals_for,
@@ -138,7 +149,9 @@ class MeetingHeldSerializer(serializers.Serializer):
 
 class MeetingDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=MEETING_DECISIONS)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", validators=[validators.validate_text]
+    )
 
 
 class CommentSerializer(serializers.ModelSerializer):

@@ -44,6 +44,7 @@ class MilestoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MilestoneSerializer
     filterset_fields = ["project"]
+    ordering_fields = ["due_on"]
     queryset = Milestone.objects.none()
 
     def get_queryset(self):
@@ -96,6 +97,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = EvaluationSerializer
     filterset_fields = ["project", "side"]
+    ordering_fields = ["created_at"]
     queryset = Evaluation.objects.none()
 
     def get_queryset(self):
@@ -131,6 +133,7 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     serializer_class = PublicationSerializer
     filterset_fields = ["committee", "period"]
+    ordering_fields = ["published_at", "period"]
     queryset = Publication.objects.none()
 
     def get_queryset(self):

@@ -1,6 +1,7 @@
 """Matching runs and proposals over REST: start a run (202), read its status; answer and decide topics."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -30,6 +31,7 @@ class MatchingRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     serializer_class = MatchingRunSerializer
     filterset_fields = ["status", "trigger", "committee"]
+    ordering_fields = ["created_at", "finished_at"]
     queryset = MatchingRun.objects.none()
 
     def get_queryset(self):
@@ -41,11 +43,13 @@ class MatchingRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         body.is_valid(raise_exception=True)
         committee = body.validated_data.get("committee")
         if committee is None and not request.user.is_superuser:
-            raise serializers.ValidationError({"committee": ["This field is required."]})
+            raise serializers.ValidationError({"committee": [_("This field is required.")]})
         try:
             started = runs.start_run(committee=committee, by=request.user, trigger=MatchingRun.Trigger.API)
         except PermissionDenied as error:
-            raise serializers.ValidationError({"committee": ["Not a committee you manage."]}) from error
+            raise serializers.ValidationError(
+                {"committee": [_("You may not act for this committee.")]}
+            ) from error
         return Response(self.get_serializer(started.run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -157,6 +161,7 @@ class AgendaItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AgendaItemSerializer
     filterset_fields = ["meeting", "decision", "proposal"]
+    ordering_fields = ["id"]
     queryset = AgendaItem.objects.none()
 
     def get_queryset(self):

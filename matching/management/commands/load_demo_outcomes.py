@@ -22,7 +22,7 @@ from matching.models import (
     Publication,
 )
 from matching.outcomes import evaluation, figures, periods, projects, results
-from matching.pipeline import confirm
+from matching.pipeline import collect, confirm, propose
 
 STREET = "110101005"
 COMPLETED = ("北新桥养老照料中心", "重阳节老人健康体检", "北京市东城区第一人民医院", "重阳节社区义诊")
@@ -101,19 +101,30 @@ class Command(BaseCommand):
             )
             records.append(services.publish_record(record, by=secretary))
         need, resource = records
-        proposal = Proposal.objects.create(
-            need=need,
-            resource=resource,
-            provider_unit=resource.owner_unit,
-            committee=street,
-            quantity=1,
-            need_side=Answer.ACCEPTED,
-            provider_side=Answer.ACCEPTED,
-            committee_decision=Decision.APPROVED,
-            status=Proposal.Status.APPROVED,
-            reason="演示数据",
-        )
+        proposal = self.proposed_as_the_matcher_does(street, need, resource)
+        proposal.need_side = proposal.provider_side = Answer.ACCEPTED
+        proposal.committee_decision = Decision.APPROVED
+        proposal.status = Proposal.Status.APPROVED
+        proposal.reason = "演示数据"
+        proposal.save()
         return confirm.confirm(proposal.pk)
+
+    def proposed_as_the_matcher_does(self, street, need, resource) -> Proposal:
+        """The matcher's proposal for this one pair: its score, score parts and explanation (the proposal pages,
+        the API and the admin explain a proposal from its parts)."""
+        today = timezone.localdate()
+        needs, resources = collect.load(
+            street.area_code,
+            today=today,
+            needs=Need.objects.filter(pk=need.pk),
+            resources=Resource.objects.filter(pk=resource.pk),
+        )
+        candidates = collect.candidates(needs, resources, declined_pairs=set())
+        scored = propose.score(candidates, today=today)
+        proposals = propose.build_proposals(None, candidates, scored, propose.choose(candidates, scored))
+        if len(proposals) != 1:
+            raise CommandError(f"The matcher does not pair “{need}” with “{resource}”.")
+        return proposals[0]
 
     def completed_project(self, street, secretary, month: periods.Period) -> Project:
         project = self.pair(street, secretary, COMPLETED[:2], COMPLETED[2:])
