@@ -206,3 +206,36 @@ DEMO_RESOURCES = [
 ]
 
 DEMO_ROUND = "2027年度需求资源征集"
+
+
+# --- Plausible units for the scale generator and the benchmarks (no Faker at run time) --------------------------
+
+UNIT_SUFFIXES = {
+    "central": ["总公司", "研究院", "总会"],
+    "municipal": ["市政管理中心", "市属医院", "市档案馆"],
+    "district": ["区卫生健康委员会", "区文化馆", "区图书馆"],
+    "dispatched": ["派出所", "市场监管所", "税务所", "司法所"],
+    "state_owned": ["供电公司", "燃气集团分公司", "银行支行"],
+    "non_public": ["科技有限公司", "商贸有限公司", "物业服务有限公司"],
+    "social": ["社会工作服务中心", "志愿者协会", "养老服务中心"],
+    "public_institution": ["小学", "中学", "社区卫生服务中心", "医院"],
+}
+_PREFIXES = "东华 京隆 安和 同仁 永定 和平 新华 光明 长安 兴业 宏远 金台 德胜 朝阳 海岳 春晖".split()
+_SURNAMES = "王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 马 朱 胡 郭".split()
+_GIVEN = "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀兰 霞 平".split()
+_STREETS = "东四 交道口 安定门 和平里 建国门 朝阳门 景山 东华门 天坛 体育馆路".split()
+
+
+def sample_unit(rng, serial: int) -> dict:
+    """The fields of a plausible member unit (its credit code is the caller's), varied by `rng`."""
+    kind = rng.choice(list(UNIT_SUFFIXES))
+    name = f"北京{rng.choice(_PREFIXES)}{rng.choice(UNIT_SUFFIXES[kind])}{serial}"
+    return {
+        "name": name,
+        "kind": kind,
+        "party_org_name": f"{name}党支部",
+        "party_member_count": rng.randint(3, 300),
+        "address": f"{rng.choice(_STREETS)}大街{rng.randint(1, 300)}号",
+        "contact_name": rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+        "contact_phone": f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
+    }

@@ -8,23 +8,29 @@ bad row and checks that nothing is written.
 Everything runs in one transaction that is rolled back, so the command can run again and leaves no rows behind.
 """
 
+import random
 import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
-from committees import ledgers
-from committees.factories import (
-    CommunityFactory,
-    DistrictFactory,
-    MembershipFactory,
-    MemberUnitFactory,
-    SeatFactory,
-    StreetFactory,
-    UserFactory,
+from committees import demo_data, ledgers
+from committees.models import (
+    Category,
+    Committee,
+    Level,
+    Measure,
+    Membership,
+    MemberUnit,
+    Need,
+    Reach,
+    Resource,
+    Seat,
+    User,
 )
-from committees.models import Category, Measure, Need, Reach, Resource, Seat
+from committees.validators import make_credit_code
 
 BENCH_DISTRICT = "119970"  # outside the demo's and the generator's codes
 
@@ -99,23 +105,35 @@ class Command(BaseCommand):
 
     def registry(self, role: str):
         """A district, a street with five communities, 20 units (one in four on the street), and the importer."""
-        district = DistrictFactory(area_code=BENCH_DISTRICT, name="基准区")
-        street = StreetFactory(parent=district, area_code=f"{BENCH_DISTRICT}001", name="基准街道")
+        district = _committee(Level.DISTRICT, None, BENCH_DISTRICT, "基准区")
+        street = _committee(Level.STREET, district, f"{BENCH_DISTRICT}001", "基准街道")
         communities = [
-            CommunityFactory(parent=street, area_code=f"{street.area_code}{n:03d}", name=f"基准{n}社区")
+            _committee(Level.COMMUNITY, street, f"{street.area_code}{n:03d}", f"基准{n}社区")
             for n in range(1, 6)
         ]
         homes = [(street, None)]  # (home committee, owner unit): None is the committee itself
+        rng = random.Random(BENCH_DISTRICT)
         for index in range(20):
             committee = street if index % 4 == 0 else communities[index % 5]
-            unit = MembershipFactory(
-                committee=committee, unit=MemberUnitFactory(division=BENCH_DISTRICT)
-            ).unit
+            unit, _created = MemberUnit.objects.get_or_create(
+                credit_code=make_credit_code(BENCH_DISTRICT, 30_000_000 + index),
+                defaults=demo_data.sample_unit(rng, index),
+            )
+            Membership.objects.get_or_create(
+                unit=unit, committee=committee, defaults={"since": timezone.localdate()}
+            )
             homes.append((committee, unit))
+        user, _created = User.objects.get_or_create(username=f"bench_import_{role}")
         if role == "superuser":
-            user = UserFactory(username="bench_import_root", is_superuser=True, is_staff=True)
+            User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
+            user.refresh_from_db()
         else:
-            user = SeatFactory(committee=street, role=Seat.Role.SECRETARY).user
+            Seat.objects.get_or_create(
+                user=user,
+                committee=street,
+                role=Seat.Role.SECRETARY,
+                defaults={"since": timezone.localdate()},
+            )
         return user, homes
 
     def workbook(self, model, rows: int, homes, bad_row: int | None = None) -> bytes:
@@ -151,3 +169,10 @@ class Command(BaseCommand):
         return ledgers.build_workbook(
             "bench", [str(c.header) for c in columns], (row(n) for n in range(rows))
         )
+
+
+def _committee(level: str, parent, code: str, name: str) -> Committee:
+    committee, _created = Committee.objects.get_or_create(
+        area_code=code, defaults={"level": level, "parent": parent, "name": name}
+    )
+    return committee

@@ -7,6 +7,7 @@ ten also of its district). Codes are deterministic, so running it again adds not
 Generated street codes start at 400 to stay clear of real ones loaded by load_demo.
 """
 
+import random
 import time
 
 from django.contrib.auth.hashers import make_password
@@ -14,7 +15,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from committees import demo_data
-from committees.factories import MemberUnitFactory
 from committees.models import Committee, Level, Membership, MemberUnit, Seat, User
 from committees.validators import make_credit_code
 
@@ -94,8 +94,8 @@ class Command(BaseCommand):
         self, total: int, streets: list[Committee], communities: list[Committee]
     ) -> tuple[int, int]:
         units_before, memberships_before = MemberUnit.objects.count(), Membership.objects.count()
-        # Faker costs about a millisecond a unit: build a pool with the factory and vary it, keeping the run short.
-        pool = MemberUnitFactory.build_batch(min(total, 2000))
+        rng = random.Random(2026)  # the same city every time
+        pool = [demo_data.sample_unit(rng, serial) for serial in range(min(total, 2000))]
         homes = []
         for offset in range(0, total, BATCH):
             batch = []
@@ -104,16 +104,9 @@ class Command(BaseCommand):
                 home = (
                     communities[serial % len(communities)] if serial % 5 else streets[serial % len(streets)]
                 )
-                model = pool[serial % len(pool)]
                 batch.append(
                     MemberUnit(
-                        name=model.name,
-                        kind=model.kind,
-                        party_org_name=model.party_org_name,
-                        party_member_count=model.party_member_count,
-                        address=model.address,
-                        contact_name=model.contact_name,
-                        contact_phone=model.contact_phone,
+                        **pool[serial % len(pool)],
                         credit_code=make_credit_code(home.area_code[:6], 20_000_000 + serial),
                     )
                 )
