@@ -1,10 +1,12 @@
-# Two commands do all the set-up on a fresh machine with only Python 3.11: `make demo` and `make test`.
+# Two commands do all the set-up on a fresh machine with only Python (3.11 to 3.13): `make demo` and `make test`.
+# PYTHON picks the interpreter; VENV the environment built for it (CI: `make test PYTHON=python3.13 VENV=.venv-3.13`).
 PYTHON ?= python3
+VENV ?= .venv
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
-PY := .venv/bin/python
+PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
-export UV_PROJECT_ENVIRONMENT := .venv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: demo test lint bench messages clean
 
@@ -12,33 +14,33 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-.venv/.synced: $(UV) uv.lock pyproject.toml
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
 ## Run the product with demo data: web server, a Celery worker and beat (Ctrl-C stops all).
-demo: .venv/.synced
+demo: $(VENV)/.synced
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --print-logins
 	$(PY) manage.py load_demo_outcomes
 	$(PY) manage.py setup_schedules
-	.venv/bin/honcho -f Procfile.demo start
+	$(VENV)/bin/honcho -f Procfile.demo start
 
 ## Run the whole test suite (SQLite and the embedded broker unless DATABASE_URL / REDIS_URL say otherwise).
-test: .venv/.synced
+test: $(VENV)/.synced
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Style and architecture: ruff, the import contracts (pyproject's [tool.importlinter]) and the import rules.
-lint: .venv/.synced
-	.venv/bin/ruff check .
-	.venv/bin/ruff format --check .
-	.venv/bin/lint-imports --no-cache
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_architecture.py
 
 ## Regenerate the translation catalogue after changing strings (needs GNU gettext).
-messages: .venv/.synced
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=.tools --ignore=var
-	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=.tools
+messages: $(VENV)/.synced
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=.venv-* --ignore=.tools --ignore=var
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=.venv-* --ignore=.tools
 
 clean:
-	rm -rf .venv .tools var
+	rm -rf .venv .venv-* .tools var
