@@ -1,4 +1,4 @@
-"""The demo, loaded as `make demo` loads it, once for a module or package of tests, inside a transaction that is
+"""The demo, loaded as `make demo` loads it (load_demo, load_demo_outcomes, setup_schedules), once for a module or package of tests, inside a transaction that is
 rolled back afterwards (so the rest of the suite starts from an empty database)."""
 
 import contextlib
@@ -17,6 +17,7 @@ def demo_loaded(django_db_blocker, extend=None):
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", verbosity=0)
         call_command("load_demo_outcomes", verbosity=0)
+        call_command("setup_schedules", verbosity=0)
         missing = set(NAMES) - set(get_user_model().objects.values_list("username", flat=True))
         assert not missing, f"the README's demo logins are missing from the demo: {sorted(missing)}"
         extended = extend() if extend else None
