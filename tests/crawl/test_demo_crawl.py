@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.throttling import UserRateThrottle
 
 from tests.crawl.crawler import Crawler
+from tests.permissions import defects
 from tests.permissions.demo import demo_loaded
 from tests.permissions.personal_data import secrets_for
 from tests.permissions.roles import ADMIN_ROLES, NAMES, ROLES
@@ -37,16 +38,14 @@ class Defect:
 
 SERVER_ERRORS = [
     Defect(
-        "explain.reasons() raises KeyError 'category' on a proposal without score parts (the demo's "
-        "load_demo_outcomes proposals): /api/v1/proposals/ and the admin proposal page are 500",
+        defects.PROPOSAL_REASONS_KEYERROR,
         r"^/(api/v1/proposals/|admin/matching/proposal/\d+/change/)",
         "KeyError",
         frozenset({"admin", "dongcheng_secretary", "dongcheng_overseer", "bxq_secretary"})
         | {"liaison_petro", "liaison_hospital", "liaison_eldercare"},
     ),
     Defect(
-        "ScopedAdmin's history page (SimpleHistoryAdmin) is 500 for models without HistoricalRecords "
-        "(person, run, proposal, meeting, rules, indicator tree, figures, evaluation, publication)",
+        defects.HISTORY_WITHOUT_HISTORICAL_RECORDS,
         r"^/admin/\w+/\w+/\d+/history/$",
         "AttributeError",
         ADMIN_LOGINS,
@@ -54,8 +53,7 @@ SERVER_ERRORS = [
 ]
 LEAKS = [
     Defect(
-        "the member-unit admin shows units' contact person (list, change page, history record) and phone "
-        "(change page, history record) in full to the overseer",
+        defects.UNIT_CONTACTS_UNMASKED,
         r"^/admin/committees/memberunit/",
         "member unit",
         frozenset({"dongcheng_overseer"}),
