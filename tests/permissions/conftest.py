@@ -9,6 +9,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from tests.permissions.demo import demo_loaded
 from tests.permissions.helpers import login
+from tests.permissions.personal_data import secrets_for
 from tests.permissions.roles import ROLES
 from tests.permissions.world import extend_demo
 
@@ -24,6 +25,13 @@ def world(django_db_setup, django_db_blocker):
 def users(world, django_db_blocker):
     with django_db_blocker.unblock():
         return {user.username: user for user in get_user_model().objects.all()}
+
+
+@pytest.fixture(scope="package")
+def secrets(world, users, django_db_blocker):
+    """Per login, the personal data it must not see in full (tests/permissions/personal_data.py)."""
+    with django_db_blocker.unblock():
+        return {role.username: secrets_for(users[role.username]) for role in ROLES}
 
 
 @pytest.fixture(scope="package")

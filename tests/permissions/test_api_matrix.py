@@ -12,7 +12,6 @@ from committees.models import Category, Committee, MemberUnit, Need, Resource
 from matching.models import Proposal
 from tests.crawl.crawler import _walk
 from tests.permissions import defects, helpers
-from tests.permissions.personal_data import secrets_for
 from tests.permissions.roles import ROLES
 from tests.permissions.world import UNITS, inside, outside
 
@@ -113,10 +112,10 @@ def test_a_liaisons_list_holds_no_other_units_draft(api, model):
 
 
 @pytest.mark.parametrize("list_url", lists(ENDPOINTS))
-def test_a_list_shows_no_contact_in_full_the_role_should_see_masked(api, users, list_url):
+def test_a_list_shows_no_contact_in_full_the_role_should_see_masked(api, secrets, list_url):
     for role in ROLES:
         response, _ids = listed(api[role.username], list_url)
-        found = secrets_for(users[role.username]).found_in(response.content.decode())
+        found = secrets[role.username].found_in(response.content.decode())
         assert found == [], (role.username, found[:5])
 
 
