@@ -258,3 +258,63 @@ def test_the_matrix_tries_every_kind_of_object_for_every_role(world, role):
     """Every role meets another unit's objects of each kind (else the matrix above proves nothing for it)."""
     empty = {page for page in PAGES if not REQUESTS[page](role)}
     assert empty == {page for username, page in NOTHING_TO_TRY if username == role.username}
+
+
+# --- And what is theirs opens -----------------------------------------------------------------------------------
+
+
+def own_pages(role) -> list[str]:
+    """Pages of the role's own objects, which must open: a liaison's records, the proposals and projects its unit
+    takes part in and the requests sent to it; a voter's topics; a secretary's or overseer's subtree's records,
+    projects and results."""
+    if role.is_liaison:
+        mine = involving(unit_of(role))
+        records = [
+            r for model in (Need, Resource) for r in model.objects.filter(mine["record"]).order_by("pk")[:2]
+        ]
+        pages = [reverse("record_detail", args=[kind_of(r), r.pk]) for r in records]
+        pages += [
+            reverse("record_edit", args=[kind_of(r), r.pk])
+            for r in records
+            if r.status in r.EDITABLE_STATUSES
+        ]
+        pages += [
+            reverse("proposal_answer", args=[p.pk])
+            for p in Proposal.objects.filter(mine["proposal"], status__in=Proposal.OPEN_STATUSES).distinct()[
+                :2
+            ]
+        ]
+        pages += [
+            reverse("project_detail", args=[p.pk])
+            for p in Project.objects.filter(mine["project"]).distinct()[:2]
+        ]
+        pages += [
+            reverse("collection_request", args=[asked.pk])
+            for asked in CollectionRequest.objects.filter(unit=unit_of(role))[:1]
+        ]
+        return pages
+    if role.votes:
+        topics = Proposal.objects.filter(
+            committee__area_code=HOME[role.committee], status__in=Proposal.OPEN_STATUSES
+        ).order_by("pk")
+        return [reverse("topic", args=[topic.pk]) for topic in topics[:2]]
+    pages = [
+        reverse("record_detail", args=[kind_of(r), r.pk])
+        for m in (Need, Resource)
+        for r in inside(role, m)[:2]
+    ]
+    pages += [reverse("project_detail", args=[p.pk]) for p in inside(role, Project)[:2]]
+    period = Publication.objects.order_by("pk").first().period
+    pages += [
+        reverse("results_page", args=[c.pk, period])
+        for c in inside(role, Committee).filter(publications__period=period)[:1]
+    ]
+    return pages
+
+
+@pytest.mark.parametrize("role", PAGE_ROLES, ids=lambda role: role.username)
+def test_the_pages_of_the_roles_own_objects_open(clients, role):
+    pages = own_pages(role)
+    assert pages, f"nothing of {role.username}'s own in the world"
+    statuses = {page: clients[role.username].get(page).status_code for page in pages}
+    assert statuses == dict.fromkeys(pages, 200)
