@@ -2,6 +2,7 @@
 rolled back afterwards (so the rest of the suite starts from an empty database)."""
 
 import contextlib
+import io
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -15,9 +16,8 @@ def demo_loaded(django_db_blocker, extend=None):
     """Load the demo (and `extend()` it) in a transaction held open while the tests run; roll it back after.
     Tests that write request `db`: each then runs in a savepoint of this transaction, rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        call_command("load_demo_outcomes", verbosity=0)
-        call_command("setup_schedules", verbosity=0)
+        for command in ("load_demo", "load_demo_outcomes", "setup_schedules"):
+            call_command(command, verbosity=0, stdout=io.StringIO())
         missing = set(NAMES) - set(get_user_model().objects.values_list("username", flat=True))
         assert not missing, f"the README's demo logins are missing from the demo: {sorted(missing)}"
         extended = extend() if extend else None
