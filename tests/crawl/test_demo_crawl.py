@@ -71,6 +71,7 @@ def _marked(defects: list[Defect]) -> list:
 
 
 def _pattern(url: str) -> str:
+    """The URL with its ids as <id> (twice: neighbouring ids share a slash)."""
     return re.sub(r"/\d+/", "/<id>/", re.sub(r"/\d+/", "/<id>/", url))
 
 

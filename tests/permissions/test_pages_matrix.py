@@ -9,6 +9,7 @@ publish results) change nothing.
 (a record it does not own, a proposal or project without it, a request or claim of another unit); for everyone,
 whatever lies outside their subtree (天桥街道 for Beixinqiao and Dongcheng, Beixinqiao for Tianqiao); for topics,
 those of committees where the role holds no voting seat. The superuser is not in this matrix (no unit, no subtree).
+And the other side: the pages of each role's own objects open.
 """
 
 import datetime
