@@ -2,7 +2,9 @@
 
 Full view of a resource's or need's contact: superusers; secretaries whose subtree holds the record's home
 committee; the owner unit's liaisons; the liaisons of units that share a confirmed project with the record.
-Everyone else (other units, overseers, chairs and members) sees masked values, on pages, ledgers and history.
+A member unit's contact: superusers, the secretaries of a committee the unit sits on (or above it), its liaisons.
+A person's phone: superusers, the secretaries who manage the person, the person. Everyone else (other units,
+overseers, chairs and members) sees masked values, on pages, ledgers, the admin and history.
 """
 
 import re
@@ -10,7 +12,7 @@ import re
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import scoping
-from .models import Allocation, Need, Project
+from .models import Allocation, MemberUnit, Need, Project, Resource, User
 
 PERSONAL_FIELDS = ("contact_name", "contact_phone")
 _DIGITS = re.compile(r"\d")
@@ -35,7 +37,13 @@ def mask_name(value: str) -> str:
     return value[0] + "*" * (len(value) - 1)
 
 
-MASKS = {"contact_name": mask_name, "contact_phone": mask_phone}
+MASKS = {"contact_name": mask_name, "contact_phone": mask_phone, "phone": mask_phone}
+PERSONAL_FIELDS_OF = {
+    Need: PERSONAL_FIELDS,
+    Resource: PERSONAL_FIELDS,
+    MemberUnit: ("contact_name", "contact_phone"),
+    User: ("phone",),
+}
 
 
 def mask_value(field: str, value):
@@ -62,15 +70,26 @@ def records_in_full(user, model) -> QuerySet:
     return model.objects.filter(condition)
 
 
+def in_full(user, model) -> QuerySet:
+    """The rows of `model` (a record, a member unit, a person) whose personal data this user may see in full."""
+    if model in (Need, Resource):
+        return records_in_full(user, model)
+    if scoping.scope_of(user).is_superuser:
+        return model.objects.all()
+    if model is MemberUnit:
+        return scoping.units_to_manage(user)
+    if model is User:
+        return scoping.people_to_manage(user) | User.objects.filter(pk=user.pk)
+    raise TypeError(f"no personal data rule for {model.__name__}")
+
+
 def full_view_ids(user, records) -> set[int]:
     """Of the given records (one model), the ids shown in full; one query however many records."""
     records = list(records)
     if not records:
         return set()
     model = type(records[0])
-    return set(
-        records_in_full(user, model).filter(pk__in=[r.pk for r in records]).values_list("pk", flat=True)
-    )
+    return set(in_full(user, model).filter(pk__in=[r.pk for r in records]).values_list("pk", flat=True))
 
 
 def sees_in_full(user, record) -> bool:

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext
 
-from . import scoring
-from .models import Proposal
+from matching import scoring
+from matching.models import Proposal
 
 
 def reasons(proposal: Proposal) -> list[str]:
@@ -11,6 +11,10 @@ def reasons(proposal: Proposal) -> list[str]:
         note = proposal.explanation.get("claim_note")
         return [gettext("Claimed by the unit") + (f": {note}" if note else "")]
     details = proposal.explanation or {}
+    if not set(scoring.PARTS) <= set(proposal.score_parts or {}):
+        # Written without the matcher's parts (an older row, or one entered by hand): no reason to give but the
+        # score itself, never an error on the pages that list it.
+        return [gettext("Proposed by the matcher (score %(score).2f).") % {"score": proposal.score or 0}]
     nan = float("nan")  # stored as None: no deadline, or not rated yet
     return [
         message

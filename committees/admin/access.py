@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import ApiToken
+from config.admin.base import DeclaredLookupsMixin
 from config.admin.site import admin_site
 
 
-class SuperuserReadOnly(admin.ModelAdmin):
+class SuperuserReadOnly(DeclaredLookupsMixin, admin.ModelAdmin):
     """Records nobody edits: superusers read them (and may delete, where deleting is the action)."""
 
     def has_module_permission(self, request) -> bool:

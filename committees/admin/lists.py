@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from committees import ledgers, masking, scoping, services, validators
+from committees import ledgers, scoping, services, validators
 from committees.models import (
     Category,
     Claim,
@@ -25,11 +25,12 @@ from committees.models import (
     Project,
     Resource,
 )
-from config.admin.base import ScopedAdmin, ScopedInline, read_only_action
+from config.admin.base import DeclaredLookupsMixin, ScopedAdmin, ScopedInline, read_only_action
 from config.admin.site import admin_site
 
 from .filters import InScopeCommitteeFilter
 from .forms import PurposeForm
+from .masking import MaskedPersonalDataMixin
 
 
 @admin.register(Category, site=admin_site)
@@ -43,6 +44,9 @@ class CategoryAdmin(ScopedAdmin):
 
     def has_add_permission(self, request, *args) -> bool:
         return request.user.is_superuser  # one taxonomy for the whole city
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser  # the list's inline edits too
 
 
 class ImportForm(forms.Form):
@@ -61,7 +65,7 @@ IMPORT_ERRORS_SHOWN = 200
 IMPORT_REPORT_SECONDS = 3600
 
 
-class ListRecordAdmin(ScopedAdmin):
+class ListRecordAdmin(MaskedPersonalDataMixin, ScopedAdmin):
     change_list_template = "admin/committees/records_change_list.html"
     list_display = [
         "title",
@@ -113,45 +117,7 @@ class ListRecordAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["owner_unit", "owner_committee", "committee"] if obj else []
-        return [*fixed, *self.readonly_fields, *self._masked_fields(request, obj)]
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        masked = self._masked_fields(request, obj)
-        return [
-            f"masked_{name}" if f"masked_{name}" in masked else name
-            for name in fields
-            if not name.startswith("masked_")
-        ]
-
-    def _masked_fields(self, request, obj) -> list[str]:
-        if obj is None or masking.sees_in_full(request.user, obj):
-            return []
-        return [f"masked_{name}" for name in masking.PERSONAL_FIELDS]
-
-    @admin.display(description=_("contact person"))
-    def masked_contact_name(self, obj) -> str:
-        return masking.mask_name(obj.contact_name)
-
-    @admin.display(description=_("contact phone"))
-    def masked_contact_phone(self, obj) -> str:
-        return masking.mask_phone(obj.contact_phone)
-
-    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
-        records = list(historical_records)
-        if not records or masking.sees_in_full(request.user, records[0].instance):
-            return
-        labels = {
-            str(self.model._meta.get_field(name).verbose_name).lower(): name
-            for name in masking.PERSONAL_FIELDS
-        }
-        for record in records:
-            for change in getattr(record, "history_delta_changes", None) or []:
-                field = labels.get(str(change["field"]).lower())
-                if field:
-                    change["old"] = masking.mask_value(field, change["old"])
-                    change["new"] = masking.mask_value(field, change["new"])
+        return [*fixed, *super().get_readonly_fields(request, obj)]
 
     @admin.display(description=_("owner"))
     def owner_name(self, obj) -> str:
@@ -478,7 +444,7 @@ class ProjectAdmin(ScopedAdmin):
 
 
 @admin.register(PersonalDataExport, site=admin_site)
-class PersonalDataExportAdmin(admin.ModelAdmin):
+class PersonalDataExportAdmin(DeclaredLookupsMixin, admin.ModelAdmin):
     """The log of unmasked exports, read-only: superusers see all of it, secretaries their own exports."""
 
     list_display = ["created_at", "user", "ledger_name", "rows", "purpose", "filters"]

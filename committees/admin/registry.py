@@ -19,6 +19,7 @@ from config.admin.site import admin_site
 
 from .filters import CurrentFilter, InScopeCommitteeFilter, UnitCommitteeFilter
 from .forms import PurposeForm
+from .masking import MaskedPersonalDataMixin
 
 
 def _count(model, field: str, **filters):
@@ -169,7 +170,7 @@ class UnitSeatInline(SeatListInline):
 
 
 @admin.register(MemberUnit, site=admin_site)
-class MemberUnitAdmin(ScopedAdmin):
+class MemberUnitAdmin(MaskedPersonalDataMixin, ScopedAdmin):
     view_scope = staticmethod(scoping.units_for)
     change_scope = staticmethod(scoping.units_to_manage)
     list_display = ["name", "credit_code", "kind", "party_member_count", "contact_name", "committees_list"]
@@ -200,9 +201,10 @@ class MemberUnitAdmin(ScopedAdmin):
         return self.inlines if obj else []  # a new unit joins through the committee chosen on its form
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)  # contacts masked where the user may not see them
         if obj is not None:
-            return self.fieldsets
-        return [(_("Joins the committee"), {"fields": ["committee", "role"]}), *self.fieldsets]
+            return fieldsets
+        return [(_("Joins the committee"), {"fields": ["committee", "role"]}), *fieldsets]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
@@ -374,7 +376,7 @@ class PersonCreationForm(UserCreationForm):
 
 
 @admin.register(User, site=admin_site)
-class PersonAdmin(ScopedAdmin, UserAdmin):
+class PersonAdmin(MaskedPersonalDataMixin, ScopedAdmin, UserAdmin):
     view_scope = staticmethod(scoping.people_for)
     change_scope = staticmethod(scoping.people_to_manage)
     add_form = PersonCreationForm
@@ -405,7 +407,7 @@ class PersonAdmin(ScopedAdmin, UserAdmin):
         ]
         if request.user.is_superuser:
             fieldsets.append((_("Administrator"), {"fields": ["is_superuser", "is_staff"]}))
-        return fieldsets
+        return self.mask_fieldsets(request, obj, fieldsets)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -60,6 +60,13 @@ class ReadOnlyHistoryMixin:
             return HttpResponseNotAllowed(["GET"])
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            # No history table (a record changed only by its services): the admin's own log of this object,
+            # after the same permission check.
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's refusal on the form: on its fields where the form has them, else above the form."""

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django_celery_beat import admin as beat_admin
 from django_celery_beat import models as beat_models
 
+from .base import DeclaredLookupsMixin
 from .site import admin_site
 
 
@@ -30,4 +31,6 @@ for _model, _admin in [
     (beat_models.IntervalSchedule, admin.ModelAdmin),
     (beat_models.ClockedSchedule, beat_admin.ClockedScheduleAdmin),
 ]:
-    admin_site.register(_model, type(f"Scoped{_admin.__name__}", (SuperuserOnlyMixin, _admin), {}))
+    admin_site.register(
+        _model, type(f"Scoped{_admin.__name__}", (SuperuserOnlyMixin, DeclaredLookupsMixin, _admin), {})
+    )

@@ -16,18 +16,23 @@ from celery import current_app, group
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from committees.models import Committee, Level
 from matching import scoping
-from matching.models import MatchingRun
+from matching.models import MatchingRun, Proposal
 from matching.pipeline import collect, propose
 
 logger = logging.getLogger(__name__)
 
 LOCK_SCOPE = 4201  # pg_advisory_xact_lock(LOCK_SCOPE, district code): one worker per district at a time
 LOCK_REGISTRY = 4202  # held while checking for overlapping runs and creating one
+# Resources of city reach are read by runs in every district, which the district locks do not order: a run that
+# reads them takes this lock (after its district locks, so never in a circle) and holds it to its commit, so the
+# next one sees its proposals and proposes only the quantity left.
+LOCK_SHARED = 4203
 STALE_AFTER_SECONDS = 120
 # A scheduled run over the same scope started this recently counts as this schedule's run, finished or not: two
 # beats (one started by mistake, or started late and catching up) send the nightly job seconds or minutes apart.
@@ -181,6 +186,10 @@ def perform(
     resources_query = collect.resources_for_scope(
         run.scope_code, exclude_shared=exclude_shared, shared_only=shared_only
     )
+    closed = 0
+    if not exclude_shared:
+        _lock(LOCK_SHARED, [0])
+        closed = close_lost_races(resources_query)
     need_side, resource_side = collect.load(
         run.scope_code, today=today, needs=needs_query, resources=resources_query
     )
@@ -207,12 +216,47 @@ def perform(
         "claims": len(claim_proposals),
         "proposals": written,
         "objective": round(choice.objective, 4),
+        "closed_lost_races": closed,
     }
     figures = {"candidates": candidates, "scored": scored, "choice": choice}
     if measure:
         figures["peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     return figures
+
+
+def close_lost_races(resources) -> int:
+    """Close the open topics on shared resources that can no longer all be served (two runs proposed the same
+    quantity before the shared lock existed, or confirmations took it): the furthest along and oldest keep the
+    quantity left, the others expire with a reason instead of waiting for a confirmation that must fail."""
+    open_statuses = Proposal.OPEN_STATUSES
+    oversubscribed = (
+        resources.filter(reach_prefix="")
+        .annotate(spoken=Sum("proposals__quantity", filter=Q(proposals__status__in=open_statuses)))
+        .filter(spoken__gt=F("quantity") - F("allocated_quantity"))
+        .values_list("pk", "quantity", "allocated_quantity")
+    )
+    progress = {Proposal.Status.APPROVED: 0, Proposal.Status.ACCEPTED: 1, Proposal.Status.PROPOSED: 2}
+    losers = []
+    for resource_id, quantity, allocated in oversubscribed:
+        left = quantity - allocated
+        topics = Proposal.objects.filter(resource_id=resource_id, status__in=open_statuses).values_list(
+            "pk", "quantity", "status", "created_at"
+        )
+        for pk, wanted, _status, _created in sorted(topics, key=lambda t: (progress[t[2]], t[3], t[0])):
+            if wanted <= left:
+                left -= wanted
+            else:
+                losers.append(pk)
+    if losers:
+        Proposal.objects.filter(pk__in=losers).update(
+            status=Proposal.Status.EXPIRED,
+            decided_at=timezone.now(),
+            reason=gettext(
+                "Closed by the matcher: the resource's quantity went to another topic proposed at the same time."
+            ),
+        )
+    return len(losers)
 
 
 def _finish(run: MatchingRun) -> None:

@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 from rest_framework.throttling import UserRateThrottle
 
 from tests.crawl.crawler import Crawler
-from tests.permissions import defects
 from tests.permissions.demo import demo_loaded
 from tests.permissions.personal_data import secrets_for
 from tests.permissions.roles import ADMIN_ROLES, NAMES, ROLES
@@ -36,29 +35,8 @@ class Defect:
     logins: frozenset[str]
 
 
-SERVER_ERRORS = [
-    Defect(
-        defects.PROPOSAL_REASONS_KEYERROR,
-        r"^/(api/v1/proposals/|admin/matching/proposal/\d+/change/)",
-        "KeyError",
-        frozenset({"admin", "dongcheng_secretary", "dongcheng_overseer", "bxq_secretary"})
-        | {"liaison_petro", "liaison_hospital", "liaison_eldercare"},
-    ),
-    Defect(
-        defects.HISTORY_WITHOUT_HISTORICAL_RECORDS,
-        r"^/admin/\w+/\w+/\d+/history/$",
-        "AttributeError",
-        ADMIN_LOGINS,
-    ),
-]
-LEAKS = [
-    Defect(
-        defects.UNIT_CONTACTS_UNMASKED,
-        r"^/admin/committees/memberunit/",
-        "member unit",
-        frozenset({"dongcheng_overseer"}),
-    ),
-]
+SERVER_ERRORS: list[Defect] = []  # every defect the crawl found is fixed; a new one fails the guard test
+LEAKS: list[Defect] = []
 
 
 def _marked(defects: list[Defect]) -> list:

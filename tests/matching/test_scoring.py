@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pytest
 
+from matching import explain as proposal_reasons
+from matching.models import Proposal
 from matching.scoring import (
     DECLINED_PENALTY,
     PARTS,
@@ -374,3 +376,10 @@ def test_explain_translates_msgids_before_substituting():
 
     assert reasons["category"] == "同一类别"
     assert reasons["quantity"] == "可满足数量的80%"
+
+
+def test_a_proposal_without_the_matchers_parts_has_a_reason_and_no_error(db):
+    """Issue 12 item 13: explain raised KeyError on proposals written without score parts (the demo's, then)."""
+    assert proposal_reasons.reasons(Proposal(score=0.8, score_parts={}, explanation={})) == [
+        "由匹配程序提出（得分 0.80）。"
+    ]

@@ -13,9 +13,10 @@ from committees.models import User
 from config.admin import admin_site
 from config.admin.base import ScopedAdmin
 
-# The admins not built on ScopedAdmin say themselves who opens them: scheduled jobs (superusers) and the log of
-# unmasked exports (those who manage a committee).
-SUPERUSER_ONLY_APPS = {"django_celery_beat"}
+# The admins not built on ScopedAdmin say themselves who opens them: scheduled jobs, API tokens and the login
+# records (superusers) and the log of unmasked exports (those who manage a committee).
+SUPERUSER_ONLY_APPS = {"django_celery_beat", "axes"}
+SUPERUSER_ONLY = {"committees.apitoken"}
 MANAGERS_ONLY = {"committees.personaldataexport"}
 
 
@@ -31,7 +32,7 @@ def opens_admin_list(role, model) -> bool:
     """Whether the role's changelist of this admin is a 200 (README: secretaries, overseers, superusers)."""
     if not role.uses_admin:
         return False
-    if model._meta.app_label in SUPERUSER_ONLY_APPS:
+    if model._meta.app_label in SUPERUSER_ONLY_APPS or model._meta.label_lower in SUPERUSER_ONLY:
         return role.is_superuser
     if model._meta.label_lower in MANAGERS_ONLY:
         return role.manages

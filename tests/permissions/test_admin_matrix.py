@@ -15,9 +15,8 @@ import pytest
 from django.contrib.admin.utils import get_fields_from_path
 from django.urls import reverse
 
-from config.admin.base import ScopedAdmin
 from tests.crawl.crawler import Crawler
-from tests.permissions import defects, helpers
+from tests.permissions import helpers
 from tests.permissions.roles import ADMIN_ROLES, ROLES
 from tests.permissions.world import CODE_PATHS, inside, outside
 
@@ -76,7 +75,6 @@ LOOKUP_CASES = [
         model,
         lookup,
         id=f"{helpers.admin_id(model)}?{lookup}",
-        marks=xfail_unless(isinstance(model_admin, ScopedAdmin), defects.LOOKUPS_OUTSIDE_SCOPED_ADMIN),
     )
     for model, model_admin in ADMINS
     for lookup in undeclared_lookups(model, model_admin)
@@ -221,7 +219,6 @@ def _list_edit_form(model, rows) -> dict:
         pytest.param(
             model,
             id=helpers.admin_id(model),
-            marks=xfail_unless(helpers.admin_id(model) != "committees.category", defects.CATEGORY_LIST_EDIT),
         )
         for model, model_admin in ADMINS
         if model_admin.list_editable
@@ -284,11 +281,6 @@ def test_change_pages_of_rows_outside_the_subtree_are_refused(clients, model):
         pytest.param(
             model,
             id=helpers.admin_id(model),
-            marks=xfail_unless(
-                model not in WITHOUT_HISTORY,
-                defects.HISTORY_WITHOUT_HISTORICAL_RECORDS,
-                raises=AttributeError,
-            ),
         )
         for model in SITUATED
     ],
@@ -326,10 +318,7 @@ PERSONAL_ADMINS = {
     "committees.need": "contact_phone",
     "committees.resource": "contact_phone",
 }
-KNOWN_LEAKS = {
-    ("committees.memberunit", "dongcheng_overseer"): defects.UNIT_CONTACTS_UNMASKED,
-    ("committees.user", "dongcheng_overseer"): defects.PEOPLE_PHONES_UNMASKED,
-}
+KNOWN_LEAKS: dict = {}  # the leaks this matrix found are fixed
 
 
 @pytest.mark.parametrize(
@@ -368,9 +357,6 @@ def test_admin_pages_show_personal_data_in_full_only_to_those_who_may_see_it(cli
         pytest.param(
             *case.values,
             id=case.id,
-            marks=xfail_unless(
-                case.id != "committees.memberunit:export_ledger", defects.UNIT_LEDGER_UNMASKED
-            ),
         )
         for case in ACTION_CASES
         if case.values[1].startswith("export_ledger")

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from committees.models import Category, Committee, MemberUnit, Need, Resource
 from matching.models import Proposal
 from tests.crawl.crawler import _walk
-from tests.permissions import defects, helpers
+from tests.permissions import helpers
 from tests.permissions.roles import ROLES
 from tests.permissions.world import UNITS, inside, outside
 
@@ -83,9 +83,6 @@ def lists(urls) -> list:
         pytest.param(
             list_url,
             id=list_url,
-            marks=[pytest.mark.xfail(strict=True, raises=KeyError, reason=defects.PROPOSAL_REASONS_KEYERROR)]
-            if list_url == "/api/v1/proposals/"
-            else [],
         )
         for list_url in urls
     ]

@@ -8,7 +8,7 @@ publish results) change nothing.
 "Another unit's" comes from the table, not from the product: for a liaison, whatever its own unit takes no part in
 (a record it does not own, a proposal or project without it, a request or claim of another unit); for everyone,
 whatever lies outside their subtree (天桥街道 for Beixinqiao and Dongcheng, Beixinqiao for Tianqiao); for topics,
-those of committees where the role holds no voting seat. The superuser is not in this matrix (no unit, no subtree).
+those of committees where the role holds no voting seat and that it does not manage. The superuser is not in this matrix (no unit, no subtree).
 And the other side: the pages of each role's own objects open.
 """
 
@@ -98,9 +98,13 @@ def kind_of(record) -> str:
 
 
 def topics_without_a_vote(role) -> list:
+    """Open topics the role does not deliberate: neither a voting seat on their committee nor its secretary (the
+    topic page and the API answer alike: a secretary reads and comments on the topics of the subtree)."""
     open_topics = Proposal.objects.filter(status__in=Proposal.OPEN_STATUSES).order_by("pk")
     if role.votes:
         open_topics = open_topics.exclude(committee__area_code=HOME[role.committee])
+    if role.manages:
+        open_topics = open_topics.exclude(committee__area_code__startswith=HOME[role.committee])
     return list(open_topics[:SAMPLE])
 
 
