@@ -91,7 +91,12 @@ def project_detail(request, pk: int):
         {
             **forms,
             "project": project,
-            "allocations": project.allocations.select_related("need", "resource", "provider_unit"),
+            "allocations": project.allocations.select_related("need", "resource", "provider_unit").order_by(
+                "pk"
+            ),
+            # the topics it came from; secretaries and overseers follow them to the admin, where topics are kept
+            "proposals": list(project.proposals.order_by("pk")),
+            "topics_in_admin": scoping.uses_admin(request.user),
             "milestones": list(project.milestones.select_related("done_by")),
             "updates": updates,
             "carry_overs": list(project.carry_overs.select_related("created_by")),
