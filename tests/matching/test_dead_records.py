@@ -3,8 +3,11 @@ transaction, with the reason, and tells both sides; from every surface (service,
 nightly job). Their quantity is free again for the next run."""
 
 import datetime
+import threading
+import time
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -182,3 +185,49 @@ def test_the_nightly_sweep_closes_a_topic_a_run_wrote_after_the_withdrawal(topic
     # then
     late.refresh_from_db()
     assert (late.status, late.reason) == ("expired", "“医院志愿者义诊”已下架（已撤回）：场地改作他用")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_and_an_accept_on_the_same_topic_never_deadlock(topic, sides, monkeypatch):
+    """The withdrawal holds the resource and then locks its topics; the accept locks the need, the resource and
+    then the topic. Were the accept to lock the topic first, each would wait for the other (a deadlock, one of them
+    killed by PostgreSQL). Here the closer waits until the accept is under way, so the two really overlap."""
+    accept_started = threading.Event()
+
+    def closer_after_the_accept_started(record, by, reason):
+        accept_started.wait(5)
+        time.sleep(0.5)  # the accept is now blocked on the resource (or, in the wrong order, holds the topic)
+        deliberate.close_topics_of_record(record, by, reason)
+
+    monkeypatch.setattr(records, "RECORD_CLOSERS", [closer_after_the_accept_started])
+    outcome = {}
+
+    def withdraw():
+        try:
+            services.withdraw_record(topic.resource, by=sides["provider"], reason="场地改作他用")
+            outcome["withdraw"] = "done"
+        except Exception as error:  # noqa: BLE001  (the test reports whatever happened)
+            outcome["withdraw"] = type(error).__name__
+        finally:
+            connection.close()
+
+    def accept():
+        time.sleep(0.2)  # after the withdrawal has locked the resource
+        accept_started.set()
+        try:
+            deliberate.answer(topic, by=sides["provider"], accept=True)
+            outcome["accept"] = "done"
+        except Exception as error:  # noqa: BLE001
+            outcome["accept"] = type(error).__name__
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=withdraw), threading.Thread(target=accept)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcome == {"withdraw": "done", "accept": "InvalidTransition"}
+    topic.refresh_from_db()
+    assert (topic.status, topic.project_id) == ("expired", None)
