@@ -1,5 +1,5 @@
-"""The project pages both sides use after confirmation: progress, milestones, completion, carry-over and the
-two-way evaluation. Thin: each form calls one service in matching.projects or matching.evaluation."""
+"""The project pages both sides use after confirmation: progress, milestones, completion, carry-over, cancellation
+and the two-way evaluation. Thin: each form calls one service in matching.projects or matching.evaluation."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from committees.models import Project
 from matching import scoping
 from matching.forms import (
+    CancelForm,
     CarryOverForm,
     CompleteForm,
     EvaluationForm,
@@ -20,7 +21,7 @@ from matching.forms import (
     MilestoneForm,
     ProgressForm,
 )
-from matching.models import Milestone, ProjectUpdate
+from matching.models import Cancellation, Milestone, ProjectUpdate
 from matching.outcomes import evaluation, projects
 
 PAGE_SIZE = 20
@@ -58,6 +59,7 @@ def project_detail(request, pk: int):
         "milestone_form": MilestoneForm(),
         "complete_form": CompleteForm(),
         "carry_over_form": CarryOverForm(),
+        "cancel_form": CancelForm(),
     }
     given = {row.side for row in project.evaluations.all()}
     pending_sides = sorted(side for side in acting if side not in given)
@@ -107,6 +109,9 @@ def project_detail(request, pk: int):
             "can_report": bool(acting) and project.status in Project.ACTIVE_STATUSES,
             "leads": leads and project.status in Project.ACTIVE_STATUSES,
             "is_late": project.status in Project.ACTIVE_STATUSES and project.ends_on < timezone.localdate(),
+            "may_cancel": project.status in Project.ACTIVE_STATUSES
+            and scoping.may_cancel_project(request.user, project),
+            "cancellation": Cancellation.objects.select_related("created_by").filter(project=project).first(),
         },
     )
 
@@ -155,6 +160,13 @@ _ACTIONS = {
             project=project, by=user, reason=data["reason"], new_end=data["new_end"]
         ),
         "done": _("Project carried over."),
+    },
+    "cancel": {
+        "form": lambda request, _sides: ("cancel_form", CancelForm(request.POST)),
+        "run": lambda project, user, data, _request: projects.cancel_project(
+            project=project, by=user, reason=data["reason"]
+        ),
+        "done": _("Project cancelled: its quantity is back on the lists and both sides are told."),
     },
     "evaluate": {
         "form": lambda request, sides: ("evaluation_form", EvaluationForm(request.POST, sides=sides)),

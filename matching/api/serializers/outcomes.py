@@ -9,6 +9,7 @@ from committees.models import Allocation, Committee, Project
 from config.api.fields import ScopedFieldsMixin
 from matching import scoping
 from matching.models import (
+    Cancellation,
     CommitteeFigures,
     Evaluation,
     Milestone,
@@ -87,6 +88,20 @@ class ProjectAllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ProjectCancellationSerializer(serializers.ModelSerializer):
+    cancelled_by = serializers.CharField(source="created_by.get_full_name", read_only=True)
+    cancelled_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = Cancellation
+        fields = ["reason", "cancelled_by", "cancelled_at"]
+        read_only_fields = fields
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     """A service project with what it joins: its needs, resources, allocations and the topics it came from."""
 
@@ -96,6 +111,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     resources = serializers.SerializerMethodField()
     allocations = ProjectAllocationSerializer(many=True, read_only=True)
     proposals = serializers.SerializerMethodField()
+    cancellation = serializers.SerializerMethodField()
 
     class Meta:
         model = Project
@@ -112,6 +128,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "resources",
             "allocations",
             "proposals",
+            "cancellation",
         ]
         read_only_fields = fields
 
@@ -146,6 +163,15 @@ class ProjectSerializer(serializers.ModelSerializer):
             }
             for proposal in sorted(project.proposals.all(), key=lambda proposal: proposal.pk)
         ]
+
+    @extend_schema_field(ProjectCancellationSerializer(allow_null=True))
+    def get_cancellation(self, project) -> dict | None:
+        """Who cancelled the project, when and why; null unless it is cancelled."""
+        try:
+            cancellation = project.cancellation
+        except Cancellation.DoesNotExist:
+            return None
+        return ProjectCancellationSerializer(cancellation).data
 
 
 class ProjectStateSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from committees.models import Allocation, Project
 from matching import scoping
 from matching.api.serializers.outcomes import (
+    CancelSerializer,
     CarryOverSerializer,
     CommitteeFiguresSerializer,
     EvaluationSerializer,
@@ -68,7 +69,7 @@ class MilestoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     """项目清单 Projects of the user's subtree, or those the user's units take part in, with the needs, resources
     and topics each joins. Complete a project (opens the two-way evaluation) or carry it over with a reason and a
-    new date: the lead unit or the secretary."""
+    new date: the lead unit or the secretary. Cancel one that will not happen: the secretary."""
 
     serializer_class = ProjectSerializer
     filterset_fields = ["committee", "status", "lead_unit"]
@@ -77,6 +78,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             scoping.projects_for(self.request.user)
+            .select_related("cancellation__created_by")
             .prefetch_related(
                 Prefetch(
                     "allocations",
@@ -92,6 +94,16 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     def complete(self, request, pk=None):
         project = projects.complete_project(project=self.get_object(), by=request.user)
         return Response(ProjectStateSerializer(project).data)
+
+    @extend_schema(request=CancelSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """取消项目 Cancel a project that will not happen, with a reason (the committee's secretary): its quantity
+        goes back to the needs and resources, both sides are told."""
+        body = CancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        projects.cancel_project(project=self.get_object(), by=request.user, **body.validated_data)
+        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=CarryOverSerializer, responses=ProjectStateSerializer)
     @action(detail=True, methods=["post"], url_path="carry-over")
