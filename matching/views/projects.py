@@ -26,6 +26,9 @@ from matching.outcomes import evaluation, projects
 
 PAGE_SIZE = 20
 UPDATES_SHOWN = 20
+CANCEL_IDS = (
+    "id_cancel_%s"  # its reason and box sit on the page beside carry-over's reason and completion's box
+)
 
 
 @login_required
@@ -59,7 +62,7 @@ def project_detail(request, pk: int):
         "milestone_form": MilestoneForm(),
         "complete_form": CompleteForm(),
         "carry_over_form": CarryOverForm(),
-        "cancel_form": CancelForm(),
+        "cancel_form": CancelForm(auto_id=CANCEL_IDS),
     }
     given = {row.side for row in project.evaluations.all()}
     pending_sides = sorted(side for side in acting if side not in given)
@@ -162,7 +165,7 @@ _ACTIONS = {
         "done": _("Project carried over."),
     },
     "cancel": {
-        "form": lambda request, _sides: ("cancel_form", CancelForm(request.POST)),
+        "form": lambda request, _sides: ("cancel_form", CancelForm(request.POST, auto_id=CANCEL_IDS)),
         "run": lambda project, user, data, _request: projects.cancel_project(
             project=project, by=user, reason=data["reason"]
         ),
