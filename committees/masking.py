@@ -1,7 +1,8 @@
 """Personal data of residents and contacts (PIPL): shown in full only to those who need it, masked elsewhere.
 
 Full view of a resource's or need's contact: superusers; secretaries whose subtree holds the record's home
-committee; the owner unit's liaisons; the liaisons of units that share a confirmed project with the record.
+committee; the owner unit's liaisons; the liaisons of units that share a project with the record, unless it was
+cancelled (scoping.partner_records_q, the same rule that keeps the record in their sight).
 A member unit's contact: superusers, the secretaries of a committee the unit sits on (or above it), its liaisons.
 A person's phone: superusers, the secretaries who manage the person, the person. Everyone else (other units,
 overseers, chairs and members) sees masked values, on pages, ledgers, the admin and history.
@@ -9,10 +10,10 @@ overseers, chairs and members) sees masked values, on pages, ledgers, the admin 
 
 import re
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from . import scoping
-from .models import Allocation, MemberUnit, Need, Project, Resource, User
+from .models import MemberUnit, Need, Resource, User
 
 PERSONAL_FIELDS = ("contact_name", "contact_phone")
 _DIGITS = re.compile(r"\d")
@@ -59,14 +60,8 @@ def records_in_full(user, model) -> QuerySet:
     units = scope.liaison_unit_ids
     condition = scoping.prefix_q("committee__area_code", scope.manage_codes)
     if units:
-        side = "need" if model is Need else "resource"
-        other_side = "resource" if model is Need else "need"
-        partner = Allocation.objects.filter(
-            **{side: OuterRef("pk")},
-            **{f"{other_side}__owner_unit_id__in": units},
-            project__status__in=[s for s in Project.Status.values if s != Project.Status.CANCELLED],
-        )
-        condition |= Q(owner_unit_id__in=units) | Exists(partner)
+        # the same partners as those who keep sight of the record (scoping's one rule)
+        condition |= Q(owner_unit_id__in=units) | scoping.partner_records_q(model, units)
     return model.objects.filter(condition)
 
 

@@ -244,8 +244,30 @@ def _units_reach(unit_ids) -> Q:
     return Q(reach_prefix__in={code[:length] for code in codes for length in range(len(code) + 1)})
 
 
+def partner_records_q(model, unit_ids) -> Q:
+    """True for a record (Resource or Need) allocated to a project the units take part in (as its lead unit, the
+    owner of one of its needs or resources, or a provider), unless the project was cancelled: partners keep sight
+    of each other's records once fulfilled or exhausted, and see their contacts in full (masking asks this too).
+    Uncorrelated subqueries: PostgreSQL runs each once, however many records the OR is checked against."""
+    if not unit_ids:
+        return Q(pk__in=[])
+    shared_projects = (
+        Allocation.objects.filter(
+            Q(project__lead_unit_id__in=unit_ids)
+            | Q(need__owner_unit_id__in=unit_ids)
+            | Q(resource__owner_unit_id__in=unit_ids)
+            | Q(provider_unit_id__in=unit_ids)
+        )
+        .exclude(project__status=Project.Status.CANCELLED)
+        .values("project_id")
+    )
+    side = "need_id" if model is Need else "resource_id"
+    return Q(pk__in=Allocation.objects.filter(project_id__in=shared_projects).values(side))
+
+
 def _records_for(model, user) -> QuerySet:
-    """Secretaries and overseers: their subtree's records; liaisons: their own, and the published within reach."""
+    """Secretaries and overseers: their subtree's records; liaisons: their own, the published within reach, and
+    those of the projects their units take part in."""
 
     def condition(scope: Scope) -> Q:
         subtree = prefix_q("committee__area_code", scope.read_codes)
@@ -253,7 +275,8 @@ def _records_for(model, user) -> QuerySet:
             return subtree
         own = Q(owner_unit_id__in=scope.liaison_unit_ids)
         published_within_reach = Q(status__in=model.LIVE_STATUSES) & _units_reach(scope.liaison_unit_ids)
-        return subtree | own | published_within_reach
+        partners = partner_records_q(model, scope.liaison_unit_ids)
+        return subtree | own | published_within_reach | partners
 
     return scoped(model, user, condition)
 

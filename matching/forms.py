@@ -78,6 +78,19 @@ class CarryOverForm(ServerCheckedLengths, forms.Form):
     new_end = forms.DateField(label=_("new planned end"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class CancelForm(ServerCheckedLengths, forms.Form):
+    reason = forms.CharField(
+        label=_("reason for cancelling"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Cancel the project: its quantity goes back to the lists and both sides are told. "
+            "This cannot be undone."
+        ),
+        error_messages={"required": _("Tick the box to confirm the cancellation.")},
+    )
+
+
 class EvaluationForm(ServerCheckedLengths, forms.Form):
     side = forms.ChoiceField(label=_("side"), choices=Evaluation.Side.choices, widget=forms.RadioSelect)
     score = forms.TypedChoiceField(

@@ -338,6 +338,15 @@ def leads(user, project: Project) -> bool:
     return manages_project(user, project)
 
 
+def may_cancel_project(user, project: Project) -> bool:
+    """The secretary of the project's committee (or of one above it), not the lead unit. The committee confirmed
+    the project after both sides accepted and it deliberated, so undoing it is the committee's call: the lead unit
+    is one of the two sides, and a cancellation takes the other side's need or resource back out of the project and
+    counts in the committee's figures. A lead unit that cannot go on says so in a progress report, or carries the
+    project over; the secretary cancels."""
+    return manages_project(user, project)
+
+
 def require_leads(user, project: Project) -> None:
     if not leads(user, project):
         raise PermissionDenied

@@ -86,7 +86,7 @@ def notify_new_topics(run_id: int) -> int:
     max_retries=3,
 )
 def expire_undecided_topics() -> int:
-    return deliberate.expire_undecided()
+    return deliberate.expire_undecided() + deliberate.close_topics_on_dead_records()
 
 
 @shared_task(

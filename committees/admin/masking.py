@@ -22,7 +22,13 @@ class MaskedPersonalDataMixin:
         return masking.PERSONAL_FIELDS_OF[self.model]
 
     def _masked_for(self, request, obj) -> bool:
-        return obj is not None and not masking.sees_in_full(request.user, obj)
+        if obj is None:
+            return False
+        answers = request.__dict__.setdefault("_personal_in_full", {})  # asked many times while one page renders
+        key = (type(obj), obj.pk)
+        if key not in answers:
+            answers[key] = masking.sees_in_full(request.user, obj)
+        return not answers[key]
 
     def get_queryset(self, request):
         in_full = masking.in_full(request.user, self.model).filter(pk=OuterRef("pk"))

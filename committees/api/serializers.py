@@ -13,7 +13,6 @@ from committees.models import (
     Membership,
     MemberUnit,
     Need,
-    Project,
     Resource,
     Seat,
     User,
@@ -245,9 +244,3 @@ class CollectionRoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = CollectionRound
         fields = ["id", "committee", "title", "description", "opens_on", "closes_on", "categories"]
-
-
-class ProjectSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Project
-        fields = ["id", "committee", "title", "lead_unit", "starts_on", "ends_on", "status"]

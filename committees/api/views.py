@@ -15,7 +15,6 @@ from committees.models import (
     CollectionRound,
     Membership,
     Need,
-    Project,
     Resource,
     Seat,
 )
@@ -31,7 +30,6 @@ from .serializers import (
     MembershipSerializer,
     MemberUnitSerializer,
     NeedSerializer,
-    ProjectSerializer,
     ReasonSerializer,
     ResourceSerializer,
     SeatChangeSerializer,
@@ -215,18 +213,6 @@ class CollectionRoundViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             scoping.rounds_for(self.request.user).prefetch_related("categories").order_by("-opens_on", "-pk")
         )
-
-
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    """项目清单 Projects of the user's subtree, or those the user's units take part in."""
-
-    serializer_class = ProjectSerializer
-    filterset_fields = ["committee", "status", "lead_unit"]
-    ordering_fields = ["starts_on", "ends_on"]
-    queryset = Project.objects.none()
-
-    def get_queryset(self):
-        return scoping.projects_for(self.request.user).order_by("-starts_on", "-pk")
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,7 +1,7 @@
 """State changes of the registry and the lists, one module per sub-domain; every surface (admin, pages, API,
 jobs, tests) calls these and nothing else writes. The names below are the public ones."""
 
-from .allocations import CapacityError, allocate  # noqa: F401
+from .allocations import CapacityError, allocate, release  # noqa: F401
 from .expiry import expire_overdue_records  # noqa: F401
 from .records import (  # noqa: F401
     NEED_FIELDS,

@@ -1,4 +1,5 @@
-"""Needs past their deadline and resources past their availability leave the lists (status expired)."""
+"""Needs past their deadline and resources past their availability leave the lists (status expired); what holds
+them (live claims, the registered closers: the pipeline's open proposals) ends with them."""
 
 import datetime
 
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from committees.models import Claim, Need, Resource
 from committees.models.lists import ListRecord
+
+from .records import close_dependents
 
 
 def expire_overdue_records(today: datetime.date | None = None) -> dict[str, int]:
@@ -28,5 +31,6 @@ def expire_overdue_records(today: datetime.date | None = None) -> dict[str, int]
                     record.claims.filter(status=Claim.Status.LIVE).update(
                         status=Claim.Status.CANCELLED, cancel_reason=_("The need expired.")
                     )
+                close_dependents(record, by=None, reason=record.status_reason)
                 counts[model._meta.model_name] += 1
     return counts

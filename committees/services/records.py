@@ -1,6 +1,7 @@
 """State changes of the lists: resources and needs (create, edit, publish, withdraw) and claims (认领)."""
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -146,8 +147,29 @@ def mark_published(record, *, at) -> None:
         record.claim_hall_from = at + datetime.timedelta(days=record.committee.claim_window_days)
 
 
+# What others hold on a record must close when it leaves the lists (withdrawn or expired): the pipeline's open
+# proposals on it keep its quantity reserved and can no longer be confirmed. committees cannot import matching, so
+# matching registers its closer here in MatchingConfig.ready() (an explicit list, not a signal: the reader finds every
+# closer from here, and they run in order). A closer is called as closer(record, by, reason) inside the transaction
+# that changed the record, after the record's row lock and its new status; `by` is None for the nightly expiry.
+RECORD_CLOSERS: list[Callable[..., None]] = []
+
+
+def register_closer(closer: Callable[..., None]) -> None:
+    """Add a closer once (ready() can run more than once in a process, e.g. in tests)."""
+    if closer not in RECORD_CLOSERS:
+        RECORD_CLOSERS.append(closer)
+
+
+def close_dependents(record, *, by, reason: str) -> None:
+    """Run every registered closer on a record that has just left the lists; the caller holds its row lock."""
+    for closer in RECORD_CLOSERS:
+        closer(record, by, reason)
+
+
 def withdraw_record(record, *, by, reason: str):
-    """Withdraw a record (deleting is withdrawing): it leaves the lists, live claims on it are cancelled."""
+    """Withdraw a record (deleting is withdrawing): it leaves the lists, live claims on it are cancelled and the
+    registered closers end what else holds it (the pipeline's open proposals), in the same transaction."""
     scoping.require_change(by, record)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the record is withdrawn.")})
@@ -162,6 +184,7 @@ def withdraw_record(record, *, by, reason: str):
                 claim.cancel_reason = str(_("The need was withdrawn."))
                 claim._history_user = by
                 claim.save(update_fields=["status", "cancel_reason"])
+        close_dependents(record, by=by, reason=record.status_reason)
     return record
 
 

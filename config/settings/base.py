@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "RecordStatusEnum": "committees.models.lists.ListRecord.Status",
         "RunStatusEnum": "matching.models.MatchingRun.Status",
         "ProposalStatusEnum": "matching.models.Proposal.Status",
+        "ProposalSourceEnum": "matching.models.Proposal.Source",
         "AnswerEnum": "matching.models.Answer",
         "DecisionEnum": "matching.models.Decision",
         "MeetingDecisionEnum": "matching.api.serializers.pipeline.MEETING_DECISIONS",

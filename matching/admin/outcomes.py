@@ -1,14 +1,18 @@
-"""The secretaries' admin for what follows confirmation: indicator systems and scores, figures, evaluations and
-published results, and the dashboard panels (figures with their trend, items needing action)."""
+"""The secretaries' admin for what follows confirmation: cancelling projects, indicator systems and scores, figures,
+evaluations and published results, and the dashboard panels (figures with their trend, items needing action)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from committees.admin.filters import InScopeCommitteeFilter
+from committees.models import Project
 from config.admin.base import ScopedAdmin, ScopedInline
 from config.admin.site import admin_site
+from config.exceptions import InvalidTransition
 from matching import scoping
 from matching.models import (
     CommitteeFigures,
@@ -18,7 +22,39 @@ from matching.models import (
     IndicatorTree,
     Publication,
 )
-from matching.outcomes import results
+from matching.outcomes import projects, results
+
+
+def cancel_projects(modeladmin, request, queryset):
+    """Project list action (committees owns the project admin): cancel the selected projects the user may cancel,
+    after a confirmation page that asks for the reason. Each goes through projects.cancel_project."""
+    chosen = [
+        project
+        for project in (queryset & scoping.projects_for(request.user)).select_related("committee")
+        if scoping.may_cancel_project(request.user, project)
+    ]
+    reason = request.POST.get("reason", "").strip()
+    if request.POST.get("confirmed") != "yes" or not reason:
+        context = {
+            **admin_site.each_context(request),
+            "title": _("Cancel projects"),
+            "projects": chosen,
+            "opts": Project._meta,
+        }
+        return TemplateResponse(request, "admin/matching/cancel_projects.html", context)
+    done = 0
+    for project in chosen:
+        try:
+            projects.cancel_project(project=project, by=request.user, reason=reason)
+            done += 1
+        except (ValidationError, PermissionDenied, InvalidTransition) as error:
+            messages.warning(request, f"{project}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+    messages.success(request, _("%(count)d projects cancelled.") % {"count": done})
+    return None
+
+
+cancel_projects.short_description = _("Cancel the selected projects…")
+admin_site.register_action(Project, cancel_projects)
 
 
 class IndicatorInline(ScopedInline):

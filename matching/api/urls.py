@@ -11,7 +11,7 @@ router.register("agenda-items", pipeline.AgendaItemViewSet, basename="agenda-ite
 
 router.register("project-updates", outcomes.ProjectUpdateViewSet, basename="project-update")
 router.register("milestones", outcomes.MilestoneViewSet, basename="milestone")
-router.register("projects", outcomes.ProjectLifecycleViewSet, basename="project-lifecycle")
+router.register("projects", outcomes.ProjectViewSet, basename="project")
 router.register("evaluations", outcomes.EvaluationViewSet, basename="evaluation")
 router.register("figures", outcomes.CommitteeFiguresViewSet, basename="committee-figures")
 router.register("publications", outcomes.PublicationViewSet, basename="publication")

@@ -2,6 +2,7 @@
 figures, published results)."""
 
 from .outcomes import (  # noqa: F401
+    Cancellation,
     CarryOver,
     CommitteeFigures,
     Evaluation,

@@ -76,6 +76,31 @@ class Milestone(models.Model):
         return self.title
 
 
+class Cancellation(models.Model):
+    """A project that will not happen, cancelled by its committee with a reason: who, when and why. Its allocations
+    stay as the record of what it was; their quantity went back to the needs and resources."""
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="cancellation"
+    )
+    reason = models.CharField(_("reason for cancelling"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("cancelled at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cancellation")
+        verbose_name_plural = _("cancellations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="cancellation_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.reason}"
+
+
 class CarryOver(models.Model):
     """A project unfinished by its planned end, carried over with a reason and a new date (never dropped)."""
 

@@ -6,7 +6,8 @@ Definitions (the cohort is the needs published in the period within the subtree)
 - resolution rate (解决率): cohort needs served by a completed project by the period's end, of the cohort;
 - satisfaction rate (满意率): need-side ratings of 4 or 5, of the need-side ratings given in the period on the
   subtree's projects (revealed ones only, so that no aggregate gives a hidden rating away);
-- median days from publication to confirmation, and to completion, over the cohort needs that got there;
+- median days from publication to confirmation, and to completion, over the cohort needs that got there (a
+  cancelled project counts as neither);
 - participation: current member units of the subtree's committees that published a resource or answered a
   collection round in the period, of those units;
 - meeting compliance: committees of the subtree that held two plenary meetings in the period's year, up to the
@@ -154,7 +155,11 @@ def _tally_needs(tallies, wanted, within, start, end, now) -> None:
     of_cohort = {"need__in": cohort.values("pk")}
     first_proposal = _first_by_need(Proposal.objects.filter(**of_cohort), "created_at")
     first_claim = _first_by_need(Claim.objects.filter(**of_cohort), "created_at")
-    confirmed = _first_by_need(Allocation.objects.filter(**of_cohort), "project__created_at")
+    # A cancelled project confirmed nothing that stands and completed nothing: its need went back to the lists.
+    confirmed = _first_by_need(
+        Allocation.objects.filter(**of_cohort).exclude(project__status=Project.Status.CANCELLED),
+        "project__created_at",
+    )
     completed = _first_by_need(
         Allocation.objects.filter(**of_cohort, project__status=Project.Status.COMPLETED),
         "project__completed_at",

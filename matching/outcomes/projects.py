@@ -1,5 +1,6 @@
 """Project progress after confirmation: both sides report, the lead unit marks milestones and completion, and
-a project unfinished by its planned end is carried over with a reason and a new date, never dropped."""
+a project unfinished by its planned end is carried over with a reason and a new date, never dropped; one that will
+not happen is cancelled by its committee, with a reason, and its quantity goes back to the lists."""
 
 import datetime
 
@@ -12,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from committees import notifications
 from committees.models import Project
+from committees.services import allocations
 from config.exceptions import InvalidTransition
 from matching import photos, scoping
-from matching.models import CarryOver, Milestone, ProjectUpdate
+from matching.models import Cancellation, CarryOver, Milestone, ProjectUpdate
 from matching.outcomes import evaluation
 
 # Reminders about a late project go out on the day after its planned end and then every week.
@@ -147,6 +149,35 @@ def carry_over(*, project: Project, by, reason: str, new_end: datetime.date) -> 
         project.status = Project.Status.CARRIED_OVER
         project.save(update_fields=["ends_on", "status", "updated_at"])
     return record
+
+
+def cancel_project(*, project: Project, by, reason: str) -> Cancellation:
+    """The committee's secretary cancels a project that will not happen (scoping.may_cancel_project says why not
+    the lead unit): the quantity allocated to it goes back to its needs and resources, which return to the lists
+    (published or partly allocated); who, when and why are kept (the cancellation, and the project's and records'
+    history); both sides' liaisons are told. A completed or already cancelled project cannot be cancelled. Locks:
+    the project, then its needs, then its resources (the app's one order, see deliberate.lock_open_topic)."""
+    if not scoping.may_cancel_project(by, project):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the project is cancelled.")})
+    with transaction.atomic():
+        project = _locked(project)
+        _require_active(project)
+        cancellation = Cancellation.objects.create(project=project, reason=reason, created_by=by)
+        allocations.release(project=project, by=by, reason=reason)
+        project.status = Project.Status.CANCELLED
+        project._history_user = by
+        project._change_reason = reason[:100]  # the history's reason column holds 100 characters
+        project.save(update_fields=["status", "updated_at"])
+        units = set(scoping.project_sides(project).units) | ({project.lead_unit_id} - {None})
+        notifications.notify(
+            notifications.liaisons_of(units),
+            _("Project %(title)s is cancelled: %(reason)s") % {"title": project.title, "reason": reason},
+            reverse("project_detail", args=[project.pk]),
+        )
+    return cancellation
 
 
 def late(projects: QuerySet[Project], today: datetime.date | None = None) -> QuerySet[Project]:

@@ -1,6 +1,6 @@
 """Confirm: a topic both sides accepted and the committee approved becomes a service project, its quantity
-allocated under row locks (needs before resources, so two confirmations never wait on each other in a circle)
-and the database's check that allocations never exceed a record's quantity. Confirming twice does nothing."""
+allocated under row locks (the need, then the resource, then the topic: see deliberate.lock_open_topic) and the
+database's check that allocations never exceed a record's quantity. Confirming twice does nothing."""
 
 import datetime
 
@@ -19,8 +19,18 @@ CapacityError = allocations.CapacityError
 DEFAULT_PROJECT_DAYS = 90
 
 
+def lock_records(proposal_id: int) -> tuple[Need, Resource | None]:
+    """Lock a topic's need, then its resource (a topic's records never change, so they are read unlocked first):
+    the records come before the topic in the app's one lock order (see deliberate.lock_open_topic)."""
+    need_id, resource_id = Proposal.objects.values_list("need_id", "resource_id").get(pk=proposal_id)
+    need = Need.objects.select_for_update().get(pk=need_id)
+    resource = Resource.objects.select_for_update().get(pk=resource_id) if resource_id else None
+    return need, resource
+
+
 def confirm(proposal_id: int) -> Project:
     with transaction.atomic():
+        need, resource = lock_records(proposal_id)
         proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
         if proposal.status == Proposal.Status.CONFIRMED:
             return proposal.project
@@ -34,12 +44,6 @@ def confirm(proposal_id: int) -> Project:
             raise InvalidTransition(
                 _("Both sides must accept and the committee approve before confirmation.")
             )
-        need = Need.objects.select_for_update().get(pk=proposal.need_id)
-        resource = (
-            Resource.objects.select_for_update().get(pk=proposal.resource_id)
-            if proposal.resource_id
-            else None
-        )
         today = timezone.localdate()
         project = Project.objects.create(
             committee_id=proposal.committee_id,

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees import notifications
+from committees.models import Need, Resource
+from committees.models.lists import ListRecord
 from config.exceptions import InvalidTransition
 from matching import scoping
 
@@ -87,6 +89,11 @@ def notify_new_topics(run_id: int) -> int:
 
 
 def lock_open_topic(proposal: Proposal) -> Proposal:
+    """The topic under lock, if still open. Its need and resource are locked first. The app's one lock order is
+    projects, needs, resources, topics: a cancellation locks its project and then its records, a withdrawal or an
+    expiry its record and then the record's topics, a confirmation the records and then the topic (the project it
+    creates is new), so that no two of them wait on each other in a circle."""
+    confirm.lock_records(proposal.pk)
     locked = (
         Proposal.objects.select_for_update(of=("self",))  # not the joined rows: resource may be an outer join
         .select_related("need", "resource", "committee")
@@ -226,3 +233,56 @@ def expire_undecided(now=None) -> int:
     return Proposal.objects.filter(status__in=Proposal.OPEN_STATUSES, expires_at__lt=now).update(
         status=Proposal.Status.EXPIRED, decided_at=now
     )
+
+
+# --- Topics on records that left the lists ---------------------------------------------------------------------
+
+DEAD_STATUSES = (ListRecord.Status.WITHDRAWN, ListRecord.Status.EXPIRED)
+
+
+def close_topics_of_record(record: Need | Resource, by, reason: str) -> int:
+    """A need or resource left the lists (withdrawn or expired): its open topics expire with the reason, in the
+    transaction that changed the record (registered in committees.services.records.RECORD_CLOSERS by
+    MatchingConfig.ready()), and both sides' liaisons are told; the one who acted knows already. Returns how many
+    closed. The caller holds the record's row lock, so topics are locked after it, as lock_open_topic does."""
+    side = "need" if isinstance(record, Need) else "resource"
+    topics = list(
+        Proposal.objects.select_for_update(of=("self",))
+        .filter(**{side: record}, status__in=Proposal.OPEN_STATUSES)
+        .select_related("need", "resource", "provider_unit")
+        .order_by("pk")
+    )
+    if not topics:
+        return 0
+    why = _("“%(title)s” left the lists (%(status)s): %(reason)s") % {
+        "title": record.title,
+        "status": record.get_status_display(),
+        "reason": reason,
+    }
+    why = why[: Proposal._meta.get_field("reason").max_length]
+    Proposal.objects.filter(pk__in=[topic.pk for topic in topics]).update(
+        status=Proposal.Status.EXPIRED, reason=why, decided_at=timezone.now()
+    )
+    for topic in topics:
+        units = {topic.need.owner_unit_id, topic.provider_unit_id} - {None}
+        notifications.notify(
+            [user for user in notifications.liaisons_of(units) if by is None or user.pk != by.pk],
+            _("Topic closed: %(topic)s. %(reason)s") % {"topic": topic, "reason": why},
+            reverse("home"),
+        )
+    return len(topics)
+
+
+def close_topics_on_dead_records() -> int:
+    """The nightly sweep behind close_topics_of_record: open topics whose need or resource has left the lists (a
+    matching run that read the record before it was withdrawn wrote them after) close the same way. Idempotent."""
+    closed = 0
+    for model, side in ((Need, "need"), (Resource, "resource")):
+        dead = Proposal.objects.filter(
+            status__in=Proposal.OPEN_STATUSES, **{f"{side}__status__in": DEAD_STATUSES}
+        ).values_list(f"{side}_id", flat=True)
+        for record_id in sorted(set(dead)):
+            with transaction.atomic():
+                record = model.objects.select_for_update().get(pk=record_id)
+                closed += close_topics_of_record(record, None, record.status_reason)
+    return closed

@@ -8,17 +8,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Allocation, Claim, Need
+from committees.models import Allocation, Claim, Need, Project
 from committees.models.lists import REACH_CODE_LENGTH, WIDER_REACH, reach_prefix
 from matching.models import Proposal
 
 
 def taken_need_ids():
-    """Needs someone is on: an open proposal, a live claim, or an allocation in a project."""
+    """Needs someone is on: an open proposal, a live claim, or an allocation in a project not cancelled."""
     return Need.objects.filter(
         Q(pk__in=Proposal.objects.filter(status__in=Proposal.OPEN_STATUSES).values("need_id"))
         | Q(pk__in=Claim.objects.filter(status=Claim.Status.LIVE).values("need_id"))
-        | Q(pk__in=Allocation.objects.values("need_id"))
+        | Q(pk__in=Allocation.objects.exclude(project__status=Project.Status.CANCELLED).values("need_id"))
     ).values("pk")
 
 

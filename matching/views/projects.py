@@ -1,5 +1,5 @@
-"""The project pages both sides use after confirmation: progress, milestones, completion, carry-over and the
-two-way evaluation. Thin: each form calls one service in matching.projects or matching.evaluation."""
+"""The project pages both sides use after confirmation: progress, milestones, completion, carry-over, cancellation
+and the two-way evaluation. Thin: each form calls one service in matching.projects or matching.evaluation."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from committees.models import Project
 from matching import photos, scoping
 from matching.forms import (
+    CancelForm,
     CarryOverForm,
     CompleteForm,
     EvaluationForm,
@@ -20,11 +21,14 @@ from matching.forms import (
     MilestoneForm,
     ProgressForm,
 )
-from matching.models import Milestone, ProjectUpdate
+from matching.models import Cancellation, Milestone, ProjectUpdate
 from matching.outcomes import evaluation, projects
 
 PAGE_SIZE = 20
 UPDATES_SHOWN = 20
+CANCEL_IDS = (
+    "id_cancel_%s"  # its reason and box sit on the page beside carry-over's reason and completion's box
+)
 
 
 @login_required
@@ -58,6 +62,7 @@ def project_detail(request, pk: int):
         "milestone_form": MilestoneForm(),
         "complete_form": CompleteForm(),
         "carry_over_form": CarryOverForm(),
+        "cancel_form": CancelForm(auto_id=CANCEL_IDS),
     }
     given = {row.side for row in project.evaluations.all()}
     pending_sides = sorted(side for side in acting if side not in given)
@@ -91,7 +96,12 @@ def project_detail(request, pk: int):
         {
             **forms,
             "project": project,
-            "allocations": project.allocations.select_related("need", "resource", "provider_unit"),
+            "allocations": project.allocations.select_related("need", "resource", "provider_unit").order_by(
+                "pk"
+            ),
+            # the topics it came from; secretaries and overseers follow them to the admin, where topics are kept
+            "proposals": list(project.proposals.order_by("pk")),
+            "topics_in_admin": scoping.uses_admin(request.user),
             "milestones": list(project.milestones.select_related("done_by")),
             "updates": updates,
             "carry_overs": list(project.carry_overs.select_related("created_by")),
@@ -102,6 +112,9 @@ def project_detail(request, pk: int):
             "can_report": bool(acting) and project.status in Project.ACTIVE_STATUSES,
             "leads": leads and project.status in Project.ACTIVE_STATUSES,
             "is_late": project.is_late(),
+            "may_cancel": project.status in Project.ACTIVE_STATUSES
+            and scoping.may_cancel_project(request.user, project),
+            "cancellation": Cancellation.objects.select_related("created_by").filter(project=project).first(),
         },
     )
 
@@ -150,6 +163,13 @@ _ACTIONS = {
             project=project, by=user, reason=data["reason"], new_end=data["new_end"]
         ),
         "done": _("Project carried over."),
+    },
+    "cancel": {
+        "form": lambda request, _sides: ("cancel_form", CancelForm(request.POST, auto_id=CANCEL_IDS)),
+        "run": lambda project, user, data, _request: projects.cancel_project(
+            project=project, by=user, reason=data["reason"]
+        ),
+        "done": _("Project cancelled: its quantity is back on the lists and both sides are told."),
     },
     "evaluate": {
         "form": lambda request, sides: ("evaluation_form", EvaluationForm(request.POST, sides=sides)),

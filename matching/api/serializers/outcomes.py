@@ -7,14 +7,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from committees import validators
-from committees.models import Committee, Project
+from committees.models import Allocation, Committee, Project
 from config.api.fields import ScopedFieldsMixin, ScopedPrimaryKeyRelatedField
 from matching import scoping
 from matching.models import (
+    Cancellation,
     CommitteeFigures,
     Evaluation,
     Milestone,
     ProjectUpdate,
+    Proposal,
     Publication,
     validate_photo,
 )
@@ -62,6 +64,116 @@ class MilestoneSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 class CarryOverSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, validators=[validators.validate_text])
     new_end = serializers.DateField()
+
+
+class ProjectRecordSerializer(serializers.Serializer):
+    """A need or resource the project joins: named, with its API address (its partners may read it)."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
+
+
+class ProjectProposalSerializer(serializers.Serializer):
+    """The topic (议题) the project was confirmed from."""
+
+    id = serializers.IntegerField(read_only=True)
+    source = serializers.ChoiceField(choices=Proposal.Source.choices, read_only=True)
+    status = serializers.ChoiceField(choices=Proposal.Status.choices, read_only=True)
+    url = serializers.CharField(read_only=True)
+
+
+class ProjectAllocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Allocation
+        fields = ["need", "resource", "provider_unit", "quantity"]
+        read_only_fields = fields
+
+
+class ProjectCancellationSerializer(serializers.ModelSerializer):
+    cancelled_by = serializers.CharField(source="created_by.get_full_name", read_only=True)
+    cancelled_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = Cancellation
+        fields = ["reason", "cancelled_by", "cancelled_at"]
+        read_only_fields = fields
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    """A service project with what it joins: its needs, resources, allocations and the topics it came from."""
+
+    # The viewset prefetches `allocations` (with need and resource) and `proposals`: no query per project.
+
+    needs = serializers.SerializerMethodField()
+    resources = serializers.SerializerMethodField()
+    allocations = ProjectAllocationSerializer(many=True, read_only=True)
+    proposals = serializers.SerializerMethodField()
+    cancellation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "committee",
+            "title",
+            "lead_unit",
+            "starts_on",
+            "ends_on",
+            "status",
+            "completed_at",
+            "needs",
+            "resources",
+            "allocations",
+            "proposals",
+            "cancellation",
+        ]
+        read_only_fields = fields
+
+    @staticmethod
+    def _records(project, side: str) -> list[dict]:
+        records = {}
+        for allocation in project.allocations.all():
+            record = getattr(allocation, side)
+            if record is not None:
+                records[record.pk] = record
+        return [
+            {"id": pk, "title": record.title, "url": reverse(f"{side}-detail", args=[pk])}
+            for pk, record in sorted(records.items())
+        ]
+
+    @extend_schema_field(ProjectRecordSerializer(many=True))
+    def get_needs(self, project) -> list[dict]:
+        return self._records(project, "need")
+
+    @extend_schema_field(ProjectRecordSerializer(many=True))
+    def get_resources(self, project) -> list[dict]:
+        return self._records(project, "resource")
+
+    @extend_schema_field(ProjectProposalSerializer(many=True))
+    def get_proposals(self, project) -> list[dict]:
+        return [
+            {
+                "id": proposal.pk,
+                "source": proposal.source,
+                "status": proposal.status,
+                "url": reverse("proposal-detail", args=[proposal.pk]),
+            }
+            for proposal in sorted(project.proposals.all(), key=lambda proposal: proposal.pk)
+        ]
+
+    @extend_schema_field(ProjectCancellationSerializer(allow_null=True))
+    def get_cancellation(self, project) -> dict | None:
+        """Who cancelled the project, when and why; null unless it is cancelled."""
+        try:
+            cancellation = project.cancellation
+        except Cancellation.DoesNotExist:
+            return None
+        return ProjectCancellationSerializer(cancellation).data
 
 
 class ProjectStateSerializer(serializers.ModelSerializer):

@@ -1,23 +1,26 @@
 """What follows confirmation over REST: project progress, milestones, completion and carry-over, two-way
 evaluations, the committees' figures and the published results. Same scoping and services as the pages."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from committees.models import Project
+from committees.models import Allocation, Project
 from matching import scoping
 from matching.api.serializers.outcomes import (
+    CancelSerializer,
     CarryOverSerializer,
     CommitteeFiguresSerializer,
     EvaluationSerializer,
     MilestoneSerializer,
+    ProjectSerializer,
     ProjectStateSerializer,
     ProjectUpdateSerializer,
     PublicationSerializer,
 )
-from matching.models import CommitteeFigures, Evaluation, Milestone, ProjectUpdate, Publication
+from matching.models import CommitteeFigures, Evaluation, Milestone, ProjectUpdate, Proposal, Publication
 from matching.outcomes import evaluation, periods, projects, results
 
 
@@ -64,21 +67,45 @@ class MilestoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(milestone).data)
 
 
-class ProjectLifecycleViewSet(viewsets.GenericViewSet):
-    """项目完成与结转 Complete a project (opens the two-way evaluation) or carry it over with a reason and a new
-    date; the lead unit or the secretary."""
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """项目清单 Projects of the user's subtree, or those the user's units take part in, with the needs, resources
+    and topics each joins. Complete a project (opens the two-way evaluation) or carry it over with a reason and a
+    new date: the lead unit or the secretary. Cancel one that will not happen: the secretary."""
 
-    serializer_class = ProjectStateSerializer
+    serializer_class = ProjectSerializer
+    filterset_fields = ["committee", "status", "lead_unit"]
+    ordering_fields = ["starts_on", "ends_on"]
     queryset = Project.objects.none()
 
     def get_queryset(self):
-        return scoping.projects_for(self.request.user)
+        return (
+            scoping.projects_for(self.request.user)
+            .select_related("cancellation__created_by")
+            .prefetch_related(
+                Prefetch(
+                    "allocations",
+                    queryset=Allocation.objects.select_related("need", "resource").order_by("pk"),
+                ),
+                Prefetch("proposals", queryset=Proposal.objects.only("pk", "source", "status", "project_id")),
+            )
+            .order_by("-starts_on", "-pk")
+        )
 
     @extend_schema(request=None, responses=ProjectStateSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         project = projects.complete_project(project=self.get_object(), by=request.user)
         return Response(ProjectStateSerializer(project).data)
+
+    @extend_schema(request=CancelSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """取消项目 Cancel a project that will not happen, with a reason (the committee's secretary): its quantity
+        goes back to the needs and resources, both sides are told."""
+        body = CancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        projects.cancel_project(project=self.get_object(), by=request.user, **body.validated_data)
+        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=CarryOverSerializer, responses=ProjectStateSerializer)
     @action(detail=True, methods=["post"], url_path="carry-over")
