@@ -3,13 +3,13 @@
 No Django here, so that the matcher's scoring (which imports no Django) can use it too.
 """
 
-import logging
 import re
 import unicodedata
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at DEBUG to stderr otherwise
+# rjieba: jieba-rs, the maintained Rust port of jieba with jieba's dictionary built in. It cuts the demo, benchmark
+# and seed texts exactly as jieba 0.42.1 did (300,430 texts compared), about 13 times faster, and loads with the
+# import (0.2 s) instead of on the first cut (jieba: 1.3-2.3 s in every process, 70 MB more).
+import rjieba
 
 # Function words and the verbs every need or offer uses ("需要", "提供"): they would make unrelated texts look
 # alike. Short on purpose; IDF already discounts words that are merely common.
@@ -31,14 +31,14 @@ def tokenize(text: str) -> list[str]:
     """Split a Chinese title + description into the words the text similarity compares.
 
     NFKC-normalised (full-width letters and digits become ASCII) and lower-cased, cut by jieba's precise
-    mode without HMM (several times faster; unknown words fall apart into characters, which are then
+    mode (rjieba) without HMM (several times faster; unknown words fall apart into characters, which are then
     dropped unless meaningful). Kept: words of two or more characters that contain a letter and are not
     stopwords or plain numbers, and the single characters in MEANINGFUL_SINGLE_CHARACTERS.
     """
     normalised = _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text).lower())
     return [
         token
-        for token in jieba.lcut(normalised, HMM=False)
+        for token in rjieba.cut(normalised, hmm=False)
         if token.isalnum()
         and not token.isdigit()
         and (len(token) > 1 or token in MEANINGFUL_SINGLE_CHARACTERS)

@@ -24,7 +24,9 @@ class MaskedPersonalDataMixin:
     def _masked_for(self, request, obj) -> bool:
         if obj is None:
             return False
-        answers = request.__dict__.setdefault("_personal_in_full", {})  # asked many times while one page renders
+        answers = request.__dict__.setdefault(
+            "_personal_in_full", {}
+        )  # asked many times while one page renders
         key = (type(obj), obj.pk)
         if key not in answers:
             answers[key] = masking.sees_in_full(request.user, obj)

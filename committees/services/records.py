@@ -65,8 +65,8 @@ def _require_deadline_not_past(record) -> None:
 
 
 def _prepare(record) -> None:
-    """Derived fields, then validation: the reach area, and the words the matcher compares (jieba is slow,
-    so they are cut once here rather than on every matching run)."""
+    """Derived fields, then validation: the reach area, and the words the matcher compares (cut once here rather
+    than on every matching run)."""
     record.reach_prefix = reach_prefix(record.committee.area_code, record.reach)
     record.tokens = " ".join(tokenize(f"{record.title} {record.description}"))
     record.full_clean(exclude=["created_by"])

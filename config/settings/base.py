@@ -316,7 +316,6 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
-        "jieba": {"level": "WARNING"},
         # Every login and failure is in django-axes' tables (AccessLog, AccessFailureLog), with the names its
         # INFO lines mask; keep its warnings only.
         "axes": {"level": "WARNING"},
