@@ -58,6 +58,11 @@ class Command(BaseCommand):
         )[0]
         self.clear(user)
         counts = self.make_year(user, projects, rng)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ANALYZE"
+                )  # fresh planner statistics, as autovacuum keeps them after bulk inserts
         self.stdout.write(
             "data: "
             + ", ".join(f"{name} {count}" for name, count in counts.items())

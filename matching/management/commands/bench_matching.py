@@ -15,7 +15,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from committees.models import Category, Committee, Membership, Need, Resource, User
@@ -65,6 +65,11 @@ class Command(BaseCommand):
         self.make_records(Resource, resources, rng)
         generated = time.perf_counter() - started
         self.stdout.write(f"data: {needs} needs and {resources} resources generated in {generated:.1f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ANALYZE"
+                )  # fresh planner statistics, as autovacuum keeps them after bulk inserts
 
         run = MatchingRun.objects.create(
             scope_code="", trigger=MatchingRun.Trigger.API, status="running", started_at=timezone.now()
