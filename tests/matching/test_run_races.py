@@ -83,7 +83,7 @@ def test_a_run_closes_topics_that_lost_a_race_with_a_reason(area, publish):
     kept.refresh_from_db()
     lost.refresh_from_db()
     assert (kept.status, lost.status) == ("proposed", "expired")
-    assert "another topic" in lost.reason and lost.decided_at is not None
+    assert "另一议题" in lost.reason and lost.decided_at is not None  # the reason in Chinese
     run.refresh_from_db()
     assert run.counts["closed_lost_races"] == 1
     assert not Proposal.objects.filter(run=run, resource=resource).exists()
