@@ -86,6 +86,7 @@ class ListRecordAdmin(MaskedPersonalDataMixin, ScopedAdmin):
         "status_reason",
         "allocated_quantity",
         "published_at",
+        "collection_request",  # set when a unit answers a round: shown, not chosen (a list of every request)
         "created_by",
         "created_at",
     ]
