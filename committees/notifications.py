@@ -1,17 +1,25 @@
-"""Tell people what they must act on: a row in the app and an e-mail (console back end by default)."""
+"""Tell people what they must act on: a row in the app (linked to its object) and an e-mail.
 
+`notify(users, message, url, about=obj)` ties the notification to the object it asks about; when the thing is
+done, the service that does it calls `resolve(obj)` (or `resolve(obj, users=[…])` for one side only) and the
+notification is marked done, so nobody is asked twice.
+"""
+
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Notification, Seat, User
 from .scoping import VOTING_ROLES
 
 
-def notify(users, message: str, url: str = "") -> int:
+def notify(users, message: str, url: str = "", *, about=None) -> int:
     """Notify each user once; the e-mail goes out after the surrounding transaction commits."""
     users = [user for user in {user.pk: user for user in users}.values() if user.is_active]
+    subject = _subject_of(about)
     Notification.objects.bulk_create(
-        [Notification(user=user, message=message[:300], url=url) for user in users]
+        [Notification(user=user, message=message[:300], url=url, **subject) for user in users]
     )
     emails = [
         (message[:120], f"{message}\n\n{url}".strip(), None, [user.email]) for user in users if user.email
@@ -19,6 +27,21 @@ def notify(users, message: str, url: str = "") -> int:
     if emails:
         transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=True))
     return len(users)
+
+
+def resolve(about, *, users=None) -> int:
+    """Mark done the open notifications about `about` (for `users` only, if given); returns how many."""
+    pending = Notification.objects.filter(done_at__isnull=True, **_subject_of(about))
+    if users is not None:
+        pending = pending.filter(user__in=[user.pk for user in users])
+    now = timezone.now()
+    return pending.update(done_at=now, read_at=now)
+
+
+def _subject_of(about) -> dict:
+    if about is None:
+        return {}
+    return {"subject_type": ContentType.objects.get_for_model(about), "subject_id": about.pk}
 
 
 def liaisons_of(unit_ids) -> list[User]:
