@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees import selectors
+from committees import notifications, selectors
 from committees.models import Notification
+from config.todo import todos_for
 from matching import explain, scoping
 from matching.forms import AnswerForm, CommentForm, VoteForm
 from matching.models import Proposal
@@ -25,7 +25,7 @@ def home(request):
     if scope.uses_admin and not scope.is_liaison:
         return redirect("admin:index")
     if request.method == "POST" and "mark_read" in request.POST:
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        notifications.mark_all_read(by=request.user)
         return redirect("home")
     proposals = list(
         scoping.proposals_for(request.user)
@@ -45,7 +45,12 @@ def home(request):
         {
             **selectors.dashboard(request.user),
             "proposals": proposals,
-            "notifications": list(Notification.objects.filter(user=request.user, read_at__isnull=True)[:10]),
+            "todos": todos_for(request.user),
+            "notifications": list(
+                Notification.objects.filter(user=request.user, read_at__isnull=True, done_at__isnull=True)[
+                    :10
+                ]
+            ),
             "topics_to_vote": scoping.topics_to_vote(request.user).count(),
         },
     )
