@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from committees import notifications, selectors
+from committees import masking, notifications, selectors
 from committees.models import Notification
 from config.todo import todos_for
 from matching import explain, scoping
@@ -30,9 +30,10 @@ def home(request):
     proposals = list(
         scoping.proposals_for(request.user)
         .filter(status__in=Proposal.OPEN_STATUSES)
-        .select_related("need", "resource", "provider_unit", "committee")
+        .select_related("need__owner_unit", "resource", "provider_unit", "committee")
         .order_by("-created_at")[:DASHBOARD_PROPOSALS]
     )
+    name_sides(request.user, proposals)
     for proposal in proposals:
         proposal.reasons = explain.reasons(proposal)
         pending = {"need": proposal.need_side, "provider": proposal.provider_side}
@@ -56,13 +57,35 @@ def home(request):
     )
 
 
+def name_sides(user, proposals) -> None:
+    """Both sides named on each proposal: `need_unit`, `provider_name`, and, once both sides have accepted, the
+    other side's contact (`other_contact`: the record, masked unless masking lets this user see it in full)."""
+    contacts = []
+    for proposal in proposals:
+        proposal.need_unit = proposal.need.owner_unit
+        sides = scoping.proposal_sides_of(user, proposal) if scoping.scope_of(user).is_liaison else set()
+        proposal.other_contact = None
+        if proposal.need_side == proposal.provider_side == "accepted" and sides:
+            other = (
+                proposal.resource if sides == {"need"} else proposal.need if sides == {"provider"} else None
+            )
+            if other is not None:
+                proposal.other_contact = other
+                contacts.append(other)
+    for model in {type(record) for record in contacts}:
+        masking.apply_masks(user, [record for record in contacts if type(record) is model])
+
+
 @login_required
 def proposal_answer(request, pk: int):
     """A liaison accepts or declines a proposal for their unit (declining asks for a reason)."""
     proposal = get_object_or_404(
-        scoping.proposals_for(request.user).select_related("need", "resource", "provider_unit", "committee"),
+        scoping.proposals_for(request.user).select_related(
+            "need__owner_unit", "resource", "provider_unit", "committee"
+        ),
         pk=pk,
     )
+    name_sides(request.user, [proposal])
     form = AnswerForm(request.POST or None)
     if form.is_valid():
         try:
