@@ -164,6 +164,7 @@ def decide(proposal: Proposal, *, by, approve: bool, reason: str = "") -> Propos
                 _("By this committee's rules of procedure, topics are not approved by the secretary alone.")
             )
         apply_decision(proposal, Decision.APPROVED if approve else Decision.REJECTED, reason)
+        proposal.refresh_from_db()  # confirm.confirm may have made it a project meanwhile
     return proposal
 
 
