@@ -12,3 +12,7 @@ class CommitteesConfig(AppConfig):
         from .middleware import stamp_login
 
         user_logged_in.connect(stamp_login, dispatch_uid="committees.stamp_login")
+
+        from . import todos
+
+        todos.register()  # the liaison's collection requests, the secretary's overdue rounds (config.todo)

@@ -11,3 +11,13 @@ def roles(request) -> dict:
         "uses_admin": scope.uses_admin,
         "deliberates": bool(scope.voting_committee_ids),
     }
+
+
+def notifications(request) -> dict:
+    """The header's unread count, counted only when a template shows it (once per request)."""
+    from django.utils.functional import SimpleLazyObject
+
+    from .notifications import unread_count
+
+    user = getattr(request, "user", None)
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

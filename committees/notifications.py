@@ -6,6 +6,7 @@ notification is marked done, so nobody is asked twice.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
@@ -63,3 +64,27 @@ def voters_of(committee_id) -> list[User]:
         Seat.objects.current().filter(role__in=VOTING_ROLES, committee_id=committee_id).select_related("user")
     )
     return [seat.user for seat in seats]
+
+
+# --- Reading: the header's count, the notifications page ---------------------------------------------------------
+
+
+def unread_count(user) -> int:
+    """Notifications neither read nor done: the number in the header."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True, done_at__isnull=True).count()
+
+
+def mark_read(notification: Notification, *, by) -> Notification:
+    """The person opened it (only their own: the caller found it among `by`'s notifications)."""
+    if notification.user_id != by.pk:
+        raise PermissionDenied
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, by) -> int:
+    return Notification.objects.filter(user=by, read_at__isnull=True).update(read_at=timezone.now())

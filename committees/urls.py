@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from committees.views import lists
+from committees.views import notifications as notification_views
 
 
 class RecordKindConverter:
@@ -16,6 +17,9 @@ class RecordKindConverter:
 register_converter(RecordKindConverter, "kind")
 
 urlpatterns = [
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
     path("claim-hall/", lists.browse, {"kind": "needs"}, name="claim_hall"),
     path("within-reach/", lists.browse, {"kind": "resources"}, name="resources_within_reach"),
     path("needs/<int:pk>/claim/", lists.claim, name="claim"),

@@ -12,3 +12,7 @@ class MatchingConfig(AppConfig):
 
         # A need or resource that leaves the lists closes its open topics (committees cannot import matching).
         records.register_closer(deliberate.close_topics_of_record)
+
+        from matching import todos
+
+        todos.register()  # the liaison's and the secretary's to-do items (config.todo)

@@ -4,6 +4,7 @@ committee holds at least two plenary meetings a year)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,8 @@ def remind_committees_behind(year: int | None = None) -> int:
                 "%(committee)s has held %(count)d plenary meeting(s) in %(year)d; at least two a year are required."
             )
             % {"committee": committee.name, "count": committee.plenaries, "year": year},
+            reverse("admin:matching_meeting_changelist") + f"?committee__id__exact={committee.pk}",
+            about=committee,
         )
     return reminded
 
@@ -89,6 +92,13 @@ def update_meeting(meeting: Meeting, *, by, attendees=None, **fields) -> Meeting
         meeting.save()
         if attendees is not None:
             meeting.attendees.set(attendees)
+        if meeting.is_held:
+            notifications.resolve(meeting)
+            if (
+                meeting.kind == Meeting.Kind.PLENARY
+                and not committees_behind(Committee.objects.filter(pk=meeting.committee_id)).exists()
+            ):
+                notifications.resolve(Committee(pk=meeting.committee_id))
     return meeting
 
 
@@ -159,4 +169,5 @@ def notify_attendees(meeting: Meeting) -> int:
         meeting.attendees.all(),
         _("Meeting “%(title)s” on %(date)s at %(place)s.")
         % {"title": meeting.title, "date": meeting.held_on.isoformat(), "place": meeting.place or "—"},
+        about=meeting,
     )

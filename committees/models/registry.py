@@ -176,6 +176,10 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         return self.name or super().get_full_name() or self.username
 
+    def get_short_name(self) -> str:
+        """The admin greets the person by name (欢迎，张敏), not by username."""
+        return self.name or super().get_short_name()
+
     def __str__(self) -> str:
         return f"{self.name} ({self.username})" if self.name else self.username
 

@@ -93,3 +93,13 @@ class PartyhubAdminSite(admin.AdminSite):
 
 
 admin_site = PartyhubAdminSite(name="admin")
+
+
+def todo_panel(request):
+    """The secretary's to-do list (config.todo, every app's providers), first on the home page."""
+    from config.todo import todos_for
+
+    return {"title": _("To do"), "todos": todos_for(request.user), "empty": _("Nothing to do right now.")}
+
+
+admin_site.register_panel(todo_panel, order=1)

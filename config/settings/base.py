@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "committees.context_processors.roles",
+                "committees.context_processors.notifications",
             ],
         },
     },

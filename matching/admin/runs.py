@@ -2,8 +2,10 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
@@ -41,17 +43,17 @@ class MatchingRunAdmin(ScopedAdmin):
         "committee",
         "scope_code",
         "trigger",
-        "status",
         "requested_by",
         "created_at",
         "started_at",
         "finished_at",
         "attempts",
-        "timings",
-        "counts",
-        "error",
+        "progress",
         "parent",
     ]
+
+    class Media:
+        js = ["js/run_status.js"]
 
     def get_fields(self, request, obj=None):
         return ["committee"] if obj is None else self.readonly_fields
@@ -68,6 +70,24 @@ class MatchingRunAdmin(ScopedAdmin):
             kwargs["required"] = not request.user.is_superuser
             kwargs["help_text"] = _("Matching runs over this committee and every committee below it.")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("progress"))
+    def progress(self, run):
+        """Status, stages and counts as a Chinese table, refreshed by static/js/run_status.js while running."""
+        return render_to_string("admin/matching/run_progress.html", progress_context(run))
+
+    def get_urls(self):
+        status = self.admin_site.admin_view(self.status_view)
+        return [
+            path("<int:pk>/status.json", status, name="matching_matchingrun_status"),
+            *super().get_urls(),
+        ]
+
+    def status_view(self, request, pk: int):
+        """The progress block as JSON, for the page's poller: the run through the gate, 404 out of scope."""
+        run = get_object_or_404(self.get_queryset(request).select_related("committee"), pk=pk)
+        html = render_to_string("admin/matching/run_progress.html", progress_context(run), request=request)
+        return JsonResponse({"status": run.status, "active": run.is_active, "html": html})
 
     @admin.display(description=_("stage timings (s)"))
     def stage_timings(self, run):
@@ -118,6 +138,39 @@ class MatchingRunAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass  # the run was created by runs.start_run
+
+
+STAGES = {
+    "queue": _("waiting in queue"),
+    "collect": _("collect"),
+    "propose": _("propose"),
+    "write": _("write"),
+}
+COUNTS = {
+    "needs": _("needs"),
+    "resources": _("resources"),
+    "candidates": _("candidates"),
+    "groups": _("groups"),
+    "claims": _("claims"),
+    "proposals": _("proposals"),
+    "closed_lost_races": _("topics closed by a race"),
+    "shards": _("district shards"),
+    "shard_candidates": _("candidates in shards"),
+}
+
+
+def progress_context(run: MatchingRun) -> dict:
+    proposals = run.proposals.count() if not run.is_active else 0
+    return {
+        "run": run,
+        "status_url": reverse("admin:matching_matchingrun_status", args=[run.pk]),
+        "stages": [(STAGES.get(key, key), value) for key, value in run.timings.items() if key in STAGES],
+        "counts": [(label, run.counts[key]) for key, label in COUNTS.items() if key in run.counts],
+        "proposal_count": proposals,
+        "proposals_url": (reverse("admin:matching_proposal_changelist") + f"?run={run.pk}")
+        if proposals
+        else "",
+    }
 
 
 def start_matching_action(modeladmin, request, queryset):

@@ -65,7 +65,8 @@ def invite(project: Project) -> int:
         people,
         _("Project %(title)s is completed: please evaluate the other side within %(days)d days.")
         % {"title": project.title, "days": window_days()},
-        reverse("project_detail", args=[project.pk]),
+        reverse("project_detail", args=[project.pk]) + "#evaluate",
+        about=project,
     )
 
 
@@ -112,6 +113,13 @@ def submit(*, project: Project, by, side: str, score: int, comment: str = "") ->
             )
             evaluation.refresh_from_db(fields=["revealed_at"])
     other = Evaluation.Side.PROVIDER if side == Evaluation.Side.NEED else Evaluation.Side.NEED
+    # This side has rated: what asked it to is done (the other side's requests stay until it rates).
+    if both_in:
+        notifications.resolve(project)
+    else:
+        others = {user.pk for user in _people_of_side(project_sides, other, project.committee_id)}
+        raters = _people_of_side(project_sides, side, project.committee_id)
+        notifications.resolve(project, users=[user for user in raters if user.pk not in others])
     notifications.notify(
         _people_of_side(project_sides, other, project.committee_id),
         (
@@ -120,7 +128,8 @@ def submit(*, project: Project, by, side: str, score: int, comment: str = "") ->
             else _("The other side has evaluated project %(title)s; please give your evaluation too.")
         )
         % {"title": project.title},
-        reverse("project_detail", args=[project.pk]),
+        reverse("project_detail", args=[project.pk]) + ("" if both_in else "#evaluate"),
+        about=project,
     )
     return evaluation
 
@@ -156,7 +165,8 @@ def remind_missing(now: datetime.datetime | None = None) -> int:
                 _people_of_side(project_sides, side, project.committee_id),
                 _("Please evaluate project %(title)s: %(days)d day(s) left.")
                 % {"title": project.title, "days": days_left},
-                reverse("project_detail", args=[project.pk]),
+                reverse("project_detail", args=[project.pk]) + "#evaluate",
+                about=project,
             )
     return reminded
 

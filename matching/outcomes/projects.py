@@ -75,6 +75,7 @@ def post_update(*, project: Project, by, text: str, photo=None) -> ProjectUpdate
         notifications.liaisons_of(others),
         _("New progress on project %(title)s") % {"title": project.title},
         reverse("project_detail", args=[project.pk]),
+        about=project,
     )
     return update
 
@@ -124,6 +125,7 @@ def complete_project(*, project: Project, by) -> Project:
         project.status = Project.Status.COMPLETED
         project.completed_at = timezone.now()
         project.save(update_fields=["status", "completed_at", "updated_at"])
+        notifications.resolve(project)  # late reminders and progress notes are done; the invitation follows
     evaluation.invite(project)
     return project
 
@@ -148,6 +150,7 @@ def carry_over(*, project: Project, by, reason: str, new_end: datetime.date) -> 
         project.ends_on = new_end
         project.status = Project.Status.CARRIED_OVER
         project.save(update_fields=["ends_on", "status", "updated_at"])
+        notifications.resolve(project)  # the late reminders asked for this
     return record
 
 
@@ -172,10 +175,12 @@ def cancel_project(*, project: Project, by, reason: str) -> Cancellation:
         project._change_reason = reason[:100]  # the history's reason column holds 100 characters
         project.save(update_fields=["status", "updated_at"])
         units = set(scoping.project_sides(project).units) | ({project.lead_unit_id} - {None})
+        notifications.resolve(project)
         notifications.notify(
             notifications.liaisons_of(units),
             _("Project %(title)s is cancelled: %(reason)s") % {"title": project.title, "reason": reason},
             reverse("project_detail", args=[project.pk]),
+            about=project,
         )
     return cancellation
 
@@ -199,5 +204,7 @@ def remind_late_projects(today: datetime.date | None = None) -> int:
         ) % {"title": project.title, "end": project.ends_on.isoformat()}
         people = notifications.liaisons_of([project.lead_unit_id] if project.lead_unit_id else [])
         people += notifications.secretaries_of([project.committee_id])
-        reminded += notifications.notify(people, message, reverse("project_detail", args=[project.pk]))
+        reminded += notifications.notify(
+            people, message, reverse("project_detail", args=[project.pk]), about=project
+        )
     return reminded

@@ -5,6 +5,7 @@ database's check that allocations never exceed a record's quantity. Confirming t
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,8 +66,11 @@ def confirm(proposal_id: int) -> Project:
         proposal.decided_at = timezone.now()
         proposal.save(update_fields=["status", "project", "decided_at"])
         units = [u for u in (need.owner_unit_id, proposal.provider_unit_id) if u]
+        notifications.resolve(proposal)  # nothing about the topic waits any more
         notifications.notify(
             notifications.liaisons_of(units),
             _("Project confirmed: %(title)s") % {"title": project.title},
+            reverse("project_detail", args=[project.pk]),
+            about=project,
         )
     return project

@@ -4,6 +4,7 @@ When both sides accepted and the committee approved, the topic is confirmed as a
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from committees.models.lists import ListRecord
 from config.exceptions import InvalidTransition
 from matching import scoping
 
-from ..models import Answer, Comment, Decision, Proposal, RulesOfProcedure, Vote
+from ..models import Answer, Comment, Decision, MatchingRun, Proposal, RulesOfProcedure, Vote
 from . import confirm
 
 DEFAULT_RULES = RulesOfProcedure(approval=RulesOfProcedure.Approval.SECRETARY)
@@ -57,18 +58,23 @@ def decision_days(committee_ids) -> dict[int, int]:
 def notify_new_topics(run_id: int) -> int:
     """Tell each unit's liaisons how many new proposals wait for their answer (one message per unit)."""
     counts: dict[int, int] = {}
+    first: dict[int, int] = {}  # a unit with one proposal is sent straight to it
     rows = Proposal.objects.filter(run_id=run_id, status=Proposal.Status.PROPOSED).values_list(
-        "need__owner_unit_id", "provider_unit_id"
+        "pk", "need__owner_unit_id", "provider_unit_id"
     )
-    for need_unit, provider_unit in rows:
+    for pk, need_unit, provider_unit in rows:
         for unit_id in {need_unit, provider_unit} - {None}:
             counts[unit_id] = counts.get(unit_id, 0) + 1
+            first.setdefault(unit_id, pk)
     told = 0
+    run = MatchingRun(pk=run_id)
     for unit_id, count in counts.items():
+        # About the run: marked done for a unit once it has answered all of the run's proposals (answer()).
         told += notifications.notify(
             notifications.liaisons_of([unit_id]),
             _("%(count)d new proposed pairing(s) wait for your unit's answer.") % {"count": count},
-            reverse("home"),
+            reverse("proposal_answer", args=[first[unit_id]]) if count == 1 else reverse("home") + "#todos",
+            about=run,
         )
     # Where the members vote online, they must act too.
     voting = (
@@ -84,6 +90,7 @@ def notify_new_topics(run_id: int) -> int:
             notifications.voters_of(committee_id),
             _("New topics are open for your vote."),
             reverse("topics"),
+            about=run,
         )
     return told
 
@@ -126,8 +133,25 @@ def answer(proposal: Proposal, *, by, accept: bool, reason: str = "", side: str 
         ):
             proposal.status = Proposal.Status.ACCEPTED
         proposal.save(update_fields=[field, "status", "reason", "decided_at"])
+        _resolve_answered(proposal, side)
         _confirm_when_ready(proposal)
     return proposal
+
+
+def _resolve_answered(proposal: Proposal, side: str) -> None:
+    """The side has answered: its liaisons' notification about the run is done once none of the run's proposals
+    waits for their unit any more; a declined topic is done for everyone."""
+    if proposal.status == Proposal.Status.DECLINED:
+        notifications.resolve(proposal)
+    unit_id = proposal.need.owner_unit_id if side == "need" else proposal.provider_unit_id
+    if not unit_id or not proposal.run_id:
+        return
+    waiting = Proposal.objects.filter(run_id=proposal.run_id, status__in=Proposal.OPEN_STATUSES).filter(
+        Q(need__owner_unit_id=unit_id, need_side=Answer.PENDING)
+        | Q(provider_unit_id=unit_id, provider_side=Answer.PENDING)
+    )
+    if not waiting.exists():
+        notifications.resolve(MatchingRun(pk=proposal.run_id), users=notifications.liaisons_of([unit_id]))
 
 
 def decide(proposal: Proposal, *, by, approve: bool, reason: str = "") -> Proposal:
@@ -140,6 +164,7 @@ def decide(proposal: Proposal, *, by, approve: bool, reason: str = "") -> Propos
                 _("By this committee's rules of procedure, topics are not approved by the secretary alone.")
             )
         apply_decision(proposal, Decision.APPROVED if approve else Decision.REJECTED, reason)
+        proposal.refresh_from_db()  # confirm.confirm may have made it a project meanwhile
     return proposal
 
 
@@ -265,10 +290,12 @@ def close_topics_of_record(record: Need | Resource, by, reason: str) -> int:
     )
     for topic in topics:
         units = {topic.need.owner_unit_id, topic.provider_unit_id} - {None}
+        notifications.resolve(topic)
         notifications.notify(
             [user for user in notifications.liaisons_of(units) if by is None or user.pk != by.pk],
             _("Topic closed: %(topic)s. %(reason)s") % {"topic": topic, "reason": why},
             reverse("home"),
+            about=topic,
         )
     return len(topics)
 

@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees import selectors
+from committees import masking, notifications, selectors
 from committees.models import Notification
+from config.todo import todos_for
 from matching import explain, scoping
 from matching.forms import AnswerForm, CommentForm, VoteForm
 from matching.models import Proposal
@@ -25,14 +25,15 @@ def home(request):
     if scope.uses_admin and not scope.is_liaison:
         return redirect("admin:index")
     if request.method == "POST" and "mark_read" in request.POST:
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        notifications.mark_all_read(by=request.user)
         return redirect("home")
     proposals = list(
         scoping.proposals_for(request.user)
         .filter(status__in=Proposal.OPEN_STATUSES)
-        .select_related("need", "resource", "provider_unit", "committee")
+        .select_related("need__owner_unit", "resource", "provider_unit", "committee")
         .order_by("-created_at")[:DASHBOARD_PROPOSALS]
     )
+    name_sides(request.user, proposals)
     for proposal in proposals:
         proposal.reasons = explain.reasons(proposal)
         pending = {"need": proposal.need_side, "provider": proposal.provider_side}
@@ -45,19 +46,46 @@ def home(request):
         {
             **selectors.dashboard(request.user),
             "proposals": proposals,
-            "notifications": list(Notification.objects.filter(user=request.user, read_at__isnull=True)[:10]),
+            "todos": todos_for(request.user),
+            "notifications": list(
+                Notification.objects.filter(user=request.user, read_at__isnull=True, done_at__isnull=True)[
+                    :10
+                ]
+            ),
             "topics_to_vote": scoping.topics_to_vote(request.user).count(),
         },
     )
+
+
+def name_sides(user, proposals) -> None:
+    """Both sides named on each proposal: `need_unit`, `provider_name`, and, once both sides have accepted, the
+    other side's contact (`other_contact`: the record, masked unless masking lets this user see it in full)."""
+    contacts = []
+    for proposal in proposals:
+        proposal.need_unit = proposal.need.owner_unit
+        sides = scoping.proposal_sides_of(user, proposal) if scoping.scope_of(user).is_liaison else set()
+        proposal.other_contact = None
+        if proposal.need_side == proposal.provider_side == "accepted" and sides:
+            other = (
+                proposal.resource if sides == {"need"} else proposal.need if sides == {"provider"} else None
+            )
+            if other is not None:
+                proposal.other_contact = other
+                contacts.append(other)
+    for model in {type(record) for record in contacts}:
+        masking.apply_masks(user, [record for record in contacts if type(record) is model])
 
 
 @login_required
 def proposal_answer(request, pk: int):
     """A liaison accepts or declines a proposal for their unit (declining asks for a reason)."""
     proposal = get_object_or_404(
-        scoping.proposals_for(request.user).select_related("need", "resource", "provider_unit", "committee"),
+        scoping.proposals_for(request.user).select_related(
+            "need__owner_unit", "resource", "provider_unit", "committee"
+        ),
         pk=pk,
     )
+    name_sides(request.user, [proposal])
     form = AnswerForm(request.POST or None)
     if form.is_valid():
         try:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committees import masking
 from committees.models import Project
 from matching import photos, scoping
 from matching.forms import (
@@ -47,6 +48,16 @@ def project_list(request):
         "matching/project_list.html",
         {"page": page, "status": status, "statuses": Project.Status.choices},
     )
+
+
+def _with_contacts(user, project):
+    """The allocations with both sides named and their contacts (masked unless committees.masking allows)."""
+    allocations = list(
+        project.allocations.select_related("need__owner_unit", "resource", "provider_unit").order_by("pk")
+    )
+    masking.apply_masks(user, [a.need for a in allocations])
+    masking.apply_masks(user, [a.resource for a in allocations if a.resource is not None])
+    return allocations
 
 
 @login_required
@@ -96,9 +107,7 @@ def project_detail(request, pk: int):
         {
             **forms,
             "project": project,
-            "allocations": project.allocations.select_related("need", "resource", "provider_unit").order_by(
-                "pk"
-            ),
+            "allocations": _with_contacts(request.user, project),
             # the topics it came from; secretaries and overseers follow them to the admin, where topics are kept
             "proposals": list(project.proposals.order_by("pk")),
             "topics_in_admin": scoping.uses_admin(request.user),

@@ -15,7 +15,7 @@ from committees import ledgers
 from matching import scoping
 from matching.forms import PublishForm
 from matching.models import Publication
-from matching.outcomes import periods, results, results_ledger
+from matching.outcomes import periods, readable, results, results_ledger
 
 PAGE_SIZE = 30
 
@@ -61,6 +61,13 @@ def results_page(request, committee_id: int, period: str):
     choices = sorted(
         {*published, *(p.key for p in periods.current())} if previews else set(published), reverse=True
     )
+    report = dict(report)
+    units = readable.mark_ties([dict(row) for row in report["units"]])
+    sub_committees, empty_committees = readable.split_empty_committees(
+        [dict(r) for r in report["committees"]]
+    )
+    trend = readable.mark_unfinished(report["trend"])
+    report.update(units=units, committees=sub_committees, trend=trend)
     return render(
         request,
         "matching/results.html",
@@ -68,6 +75,7 @@ def results_page(request, committee_id: int, period: str):
             "committee": committee,
             "period": period,
             "report": report,
+            "empty_committees": empty_committees,
             "figures": report["figures"],
             "can_publish": manages and not report["is_published"] and period.has_ended(),
             "period_choices": [periods.parse(key) for key in choices],

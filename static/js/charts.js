@@ -17,13 +17,17 @@ document.addEventListener("DOMContentLoaded", () => {
       legend: { data: names },
       // containLabel: on a phone the default margins cut the y axis's "100%" in half.
       grid: { left: 8, right: 16, containLabel: true },
-      xAxis: { type: "category", data: data.trend.map((row) => row.period) },
+      // The month not over yet is named as such and left out of the lines (its rates would read as a plunge).
+      xAxis: {
+        type: "category",
+        data: data.trend.map((row) => (row.unfinished ? `${row.period}${trendBox.dataset.unfinished || ""}` : row.period)),
+      },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       series: fields.map((field, index) => ({
         name: names[index],
         type: "line",
         connectNulls: true,
-        data: data.trend.map((row) => (row[field] === undefined ? null : row[field])),
+        data: data.trend.map((row) => (row[field] === undefined || row.unfinished ? null : row[field])),
       })),
     });
     charts.push(chart);
@@ -33,6 +37,8 @@ document.addEventListener("DOMContentLoaded", () => {
   if (unitsBox && data.units.length) {
     const byTotal = data.units[0].indicator_total !== null;
     const rows = data.units.slice().reverse();
+    // Every bar gets its label: the box grows with the rows instead of ECharts skipping every other name.
+    unitsBox.style.height = `${Math.max(200, rows.length * 28 + 60)}px`;
     const chart = echarts.init(unitsBox);
     chart.setOption({
       animation: false,
@@ -41,10 +47,11 @@ document.addEventListener("DOMContentLoaded", () => {
       grid: { left: 8, right: 24, top: 16, bottom: 30, containLabel: true },
       // projects are counted: no 0.2 ticks; the axis says what the bars measure
       xAxis: { type: "value", minInterval: byTotal ? 0 : 1, name: unitsBox.dataset.label, nameLocation: "middle", nameGap: 28 },
-      yAxis: { type: "category", data: rows.map((row) => row.unit) },
+      yAxis: { type: "category", data: rows.map((row) => row.unit), axisLabel: { interval: 0 } },
       series: [{
         name: unitsBox.dataset.label,
         type: "bar",
+        label: { show: true, position: "right" },
         data: rows.map((row) => (byTotal ? row.indicator_total : row.projects_completed)),
       }],
     });

@@ -7,3 +7,19 @@ document.addEventListener("change", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+// Ranking tables on a phone: tapping a row (or Enter on it) opens its detail columns.
+function toggleDetails(row) {
+  const open = row.classList.toggle("open");
+  row.setAttribute("aria-expanded", open ? "true" : "false");
+}
+document.addEventListener("click", (event) => {
+  const row = event.target.closest("[data-toggle-details]");
+  if (row) toggleDetails(row);
+});
+document.addEventListener("keydown", (event) => {
+  const row = event.target.closest && event.target.closest("[data-toggle-details]");
+  if (row && (event.key === "Enter" || event.key === " ")) {
+    event.preventDefault();
+    toggleDetails(row);
+  }
+});

@@ -1,0 +1,34 @@
+"""Every person's notifications (liaisons, secretaries, overseers alike): the list, and opening one."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from committees import notifications
+from committees.models import Notification
+
+
+@login_required
+def notification_list(request):
+    rows = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(request, "committees/notifications.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Mark it read and go to the object it is about (its own page; the list if it has none)."""
+    note = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
+    notifications.mark_read(note, by=request.user)
+    if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
+        return redirect(note.url)
+    return redirect("notification_list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    notifications.mark_all_read(by=request.user)
+    return redirect("notification_list")
