@@ -12,3 +12,10 @@ class MatchingConfig(AppConfig):
 
         # A need or resource that leaves the lists closes its open topics (committees cannot import matching).
         records.register_closer(deliberate.close_topics_of_record)
+
+        from config.todo import register_todo
+        from matching import summons
+
+        # 吹哨报到: the department's open summons, and the secretaries' overdue ones.
+        register_todo("summons", summons.todo_for_department, order=30)
+        register_todo("summons_overdue", summons.todo_for_secretary, order=31)

@@ -24,6 +24,8 @@ def home(request):
     scope = scoping.scope_of(request.user)
     if scope.uses_admin and not scope.is_liaison:
         return redirect("admin:index")
+    if scope.is_department and not scope.is_liaison:
+        return redirect("summons_home")  # 吹哨报到: a department's person lands on their summons
     if request.method == "POST" and "mark_read" in request.POST:
         Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("home")
