@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from committees.admin.filters import InScopeCommitteeFilter
@@ -14,7 +15,7 @@ from config.admin.base import ScopedAdmin, ScopedInline
 from config.admin.site import admin_site
 from matching import scoping
 from matching import summons as service
-from matching.models import Summons, SummonsPart, SummonsRecord, SummonsRules
+from matching.models import Summons, SummonsPart, SummonsRules
 
 CLOSE_CHOICES = [
     ("", _("Keep open")),
@@ -78,22 +79,6 @@ class SummonsPartInline(ScopedInline):
         return False
 
 
-class SummonsRecordInline(ScopedInline):
-    model = SummonsRecord
-    view_scope = staticmethod(scoping.summons_records_for)
-    fields = readonly_fields = ["part", "text", "photo", "created_by", "created_at"]
-    verbose_name_plural = _("handling records")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("part__department", "created_by")
-
-
 @admin.register(Summons, site=admin_site)
 class SummonsAdmin(ScopedAdmin):
     view_scope = staticmethod(scoping.summons_for)
@@ -119,6 +104,7 @@ class SummonsAdmin(ScopedAdmin):
         "raised_at",
         "closed_by",
         "closed_at",
+        "handling_records",
     ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -147,7 +133,31 @@ class SummonsAdmin(ScopedAdmin):
         return self.shown if obj.is_open else [*self.shown, "closing_note"]
 
     def get_inlines(self, request, obj):
-        return [SummonsPartInline, SummonsRecordInline] if obj else []
+        return [SummonsPartInline] if obj else []
+
+    @admin.display(description=_("handling records"))
+    def handling_records(self, obj):
+        records = scoping.summons_records_for(self._request_user).filter(part__summons=obj)
+        rows = records.select_related("part__department", "created_by").order_by("created_at")[:50]
+        if not rows:
+            return "—"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong> · {} · {}<br>{}</p>",
+            (
+                (
+                    row.part.department.name,
+                    timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
+                    row.created_by.get_full_name(),
+                    row.text,
+                )
+                for row in rows
+            ),
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        self._request_user = request.user
+        return super().get_object(request, object_id, from_field)
 
     def check_write(self, request, obj, data):
         if obj is None:
@@ -190,6 +200,7 @@ class SummonsAdmin(ScopedAdmin):
         summons = Summons.objects.get(pk=form.instance.pk)
         ratings = {}
         for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # for the log
             if formset.model is not SummonsPart:
                 continue
             for row in formset.forms:
