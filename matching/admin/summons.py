@@ -4,11 +4,13 @@ committee's default deadlines; overdue summons on the admin home. Writes go thro
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from committees import masking
 from committees.admin.filters import InScopeCommitteeFilter
 from committees.models import Department
 from config.admin.base import ScopedAdmin, ScopedInline
@@ -56,8 +58,7 @@ class SummonsPartInline(ScopedInline):
     fields = [
         "department",
         "status",
-        "attendee_name",
-        "attendee_phone",
+        "attendee",
         "reported_at",
         "finished_at",
         "unable_reason",
@@ -67,8 +68,26 @@ class SummonsPartInline(ScopedInline):
         "attitude",
         "result",
     ]
-    readonly_fields = fields[:9]
+    readonly_fields = fields[:8]
     verbose_name_plural = _("departments summoned: reports and ratings")
+
+    def get_queryset(self, request):
+        in_full = masking.in_full(request.user, SummonsPart).filter(pk=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("department")
+            .annotate(personal_in_full=Exists(in_full))
+        )
+
+    @admin.display(description=_("person coming"))
+    def attendee(self, part):
+        if not part.attendee_name:
+            return "—"
+        if getattr(part, "personal_in_full", False):
+            return f"{part.attendee_name} {part.attendee_phone}".strip()
+        name = masking.mask_value("attendee_name", part.attendee_name)
+        return f"{name} {masking.mask_value('attendee_phone', part.attendee_phone)}".strip()
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None or not scoping.manages_summons(request.user, obj):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committees import masking
 from config.exceptions import InvalidTransition
 from config.todo import todos_for
 from matching import photos, scoping
@@ -103,6 +104,7 @@ def summons_part(request, pk: int):
                 messages.success(request, _("Saved."))
                 return redirect("summons_part", pk=part.pk)
     [part] = _with_countdown([part], timezone.now())
+    masking.apply_masks(request.user, [part])  # whom the department sends: masked to overseers
     records = list(part.records.select_related("created_by")[:RECORDS_SHOWN])
     return render(
         request,

@@ -217,3 +217,31 @@ def test_lists_run_a_constant_number_of_queries(world, django_assert_max_num_que
         ):
             with django_assert_max_num_queries(8):
                 assert client.get(url).status_code == 200
+
+
+def test_whom_the_department_sends_is_masked_to_the_overseer(world, overseer_of):
+    summons = service.raise_summons(
+        by=world["secretary"],
+        committee=world["beixinqiao"],
+        departments=[world["traffic"]],
+        title="t",
+        place="p",
+        category="city",
+    )
+    service.report(
+        part=summons.parts.get(),
+        by=world["traffic_duty"],
+        attendee_name="王建国",
+        attendee_phone="13912345678",
+    )
+    overseer = overseer_of(world["dongcheng"])
+
+    for user, name, phone in (
+        (world["secretary"], "王建国", "13912345678"),
+        (world["traffic_duty"], "王建国", "13912345678"),
+        (overseer, "王**", "139****5678"),
+    ):
+        [part] = api(user).get("/api/v1/summons-parts/").json()["results"]
+        [nested] = api(user).get("/api/v1/summonses/").json()["results"][0]["parts"]
+        assert (part["attendee_name"], part["attendee_phone"]) == (name, phone), user
+        assert (nested["attendee_name"], nested["attendee_phone"]) == (name, phone), user

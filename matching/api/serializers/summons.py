@@ -4,14 +4,27 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from committees import validators
+from committees import masking, validators
 from committees.models import Committee, Department, Need
 from config.api.fields import ScopedFieldsMixin, ScopedPrimaryKeyRelatedField
 from matching import scoping
 from matching.models import DepartmentFigures, Summons, SummonsPart, SummonsRecord, validate_photo
 
 
+class SummonsPartListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        request = self.context.get("request")
+        parts = list(data.all() if hasattr(data, "all") else data)
+        unmasked = [part for part in parts if getattr(part, "is_masked", None) is None]
+        if request is not None and unmasked:
+            masking.apply_masks(request.user, unmasked)  # one query for the whole page
+        return [self.child.to_representation(part) for part in parts]
+
+
 class SummonsPartSerializer(serializers.ModelSerializer):
+    """Whom the department sends is personal data: in full to the summoning committee's secretaries and the
+    department, masked to everyone else (committees/masking.py)."""
+
     department_name = serializers.CharField(source="department.name", read_only=True)
 
     class Meta:
@@ -35,6 +48,22 @@ class SummonsPartSerializer(serializers.ModelSerializer):
             "rated_at",
         ]
         read_only_fields = fields
+        list_serializer_class = SummonsPartListSerializer
+
+    def to_representation(self, part):
+        request = self.context.get("request")
+        if request is not None and getattr(part, "is_masked", None) is None:
+            masking.apply_masks(request.user, [part])
+        return super().to_representation(part)
+
+
+class SummonsListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        request = self.context.get("request")
+        summonses = list(data.all() if hasattr(data, "all") else data)
+        if request is not None:  # the attendees of the whole page masked in one query
+            masking.apply_masks(request.user, [p for s in summonses for p in getattr(s, "visible_parts", [])])
+        return [self.child.to_representation(summons) for summons in summonses]
 
 
 class SummonsSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
@@ -71,6 +100,14 @@ class SummonsSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
             "parts",
         ]
         read_only_fields = ["status", "raised_at", "closed_at", "closing_note"]
+        list_serializer_class = SummonsListSerializer
+
+    def to_representation(self, summons):
+        request = self.context.get("request")
+        parts = [p for p in getattr(summons, "visible_parts", []) if getattr(p, "is_masked", None) is None]
+        if request is not None and parts:
+            masking.apply_masks(request.user, parts)
+        return super().to_representation(summons)
 
     # Only ids within the user's scope validate (config.api.fields).
     scoped_fields = {
