@@ -4,7 +4,9 @@ Full view of a resource's or need's contact: superusers; secretaries whose subtr
 committee; the owner unit's liaisons; the liaisons of units that share a project with the record, unless it was
 cancelled (scoping.partner_records_q, the same rule that keeps the record in their sight).
 A member unit's contact: superusers, the secretaries of a committee the unit sits on (or above it), its liaisons.
-A person's phone: superusers, the secretaries who manage the person, the person. Everyone else (other units,
+A person's phone: superusers, the secretaries who manage the person, the person. Whom a summoned department sends
+(吹哨报到, the attendee's name and phone): superusers, the secretaries managing the summoning committee, the
+department's own people. Everyone else (other units,
 overseers, chairs and members) sees masked values, on pages, ledgers, the admin and history.
 """
 
@@ -38,7 +40,15 @@ def mask_name(value: str) -> str:
     return value[0] + "*" * (len(value) - 1)
 
 
-MASKS = {"contact_name": mask_name, "contact_phone": mask_phone, "phone": mask_phone}
+MASKS = {
+    "contact_name": mask_name,
+    "contact_phone": mask_phone,
+    "phone": mask_phone,
+    "attendee_name": mask_name,
+    "attendee_phone": mask_phone,
+}
+ATTENDEE_FIELDS = ("attendee_name", "attendee_phone")
+SUMMONS_PART = "matching.SummonsPart"  # named, not imported: committees does not import matching
 PERSONAL_FIELDS_OF = {
     Need: PERSONAL_FIELDS,
     Resource: PERSONAL_FIELDS,
@@ -75,6 +85,12 @@ def in_full(user, model) -> QuerySet:
         return scoping.units_to_manage(user)
     if model is User:
         return scoping.people_to_manage(user) | User.objects.filter(pk=user.pk)
+    if model._meta.label == SUMMONS_PART:
+        scope = scoping.scope_of(user)
+        own = Q(department_id__in=scope.department_ids) if scope.department_ids else Q(pk__in=[])
+        return model.objects.filter(
+            scoping.prefix_q("summons__committee__area_code", scope.manage_codes) | own
+        )
     raise TypeError(f"no personal data rule for {model.__name__}")
 
 
@@ -97,8 +113,9 @@ def apply_masks(user, records) -> list:
     records = list(records)
     allowed = full_view_ids(user, records)
     for record in records:
+        fields = ATTENDEE_FIELDS if record._meta.label == SUMMONS_PART else PERSONAL_FIELDS
         if record.pk not in allowed:
-            for field in PERSONAL_FIELDS:
+            for field in fields:
                 setattr(record, field, mask_value(field, getattr(record, field)))
             record.is_masked = True
         else:

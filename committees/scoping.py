@@ -5,6 +5,7 @@ Roles follow from current seats:
 - an overseer (district level) reads their subtree and changes nothing;
 - a liaison acts for their own unit only;
 - chairs, vice chairs and members read their own committee;
+- a department's person on duty or leadership contact (a DutySeat) acts for that department only;
 - superusers see and change everything.
 Every admin page, form, API view and service asks this module; none decides on its own.
 """
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from .models import (
@@ -22,6 +23,8 @@ from .models import (
     CollectionRequest,
     CollectionRound,
     Committee,
+    Department,
+    DutySeat,
     Membership,
     MemberUnit,
     Need,
@@ -32,6 +35,7 @@ from .models import (
 )
 
 _CACHE_ATTR = "_partyhub_scope"
+DUTY_MARK = "~department"  # no seat role looks like this
 VOTING_ROLES = (Seat.Role.CHAIR, Seat.Role.VICE_CHAIR, Seat.Role.MEMBER)
 
 
@@ -44,6 +48,7 @@ class Scope:
     liaison_unit_ids: frozenset[int] = frozenset()  # units the user acts for
     # committees where the user is chair, vice chair or member
     voting_committee_ids: frozenset[int] = frozenset()
+    department_ids: frozenset[int] = frozenset()  # departments the user acts for (on duty or leadership)
 
     @property
     def uses_admin(self) -> bool:
@@ -57,6 +62,10 @@ class Scope:
     def is_liaison(self) -> bool:
         return bool(self.liaison_unit_ids)
 
+    @property
+    def is_department(self) -> bool:
+        return bool(self.department_ids)
+
 
 def scope_of(user) -> Scope:
     """The user's roles, read once per request (cached on the user object)."""
@@ -68,11 +77,27 @@ def scope_of(user) -> Scope:
     if user.is_superuser:
         scope = Scope(is_superuser=True)
     else:
-        seats = list(
+        # Committee seats and department duty seats in one query (a duty seat's role is marked with DUTY_MARK).
+        duty = (
+            DutySeat.objects.current()
+            .filter(user_id=user.pk)
+            .annotate(
+                mark=Value(DUTY_MARK, output_field=CharField()),
+                no_code=Value("", output_field=CharField()),
+                no_unit=Value(None, output_field=IntegerField()),
+            )
+            .values_list("mark", "department_id", "no_code", "no_unit")
+            .order_by()
+        )
+        rows = list(
             Seat.objects.current()
             .filter(user_id=user.pk)
             .values_list("role", "committee_id", "committee__area_code", "unit_id")
+            .order_by()
+            .union(duty, all=True)
         )
+        seats = [row for row in rows if row[0] != DUTY_MARK]
+        department_ids = frozenset(row[1] for row in rows if row[0] == DUTY_MARK)
         manage = {code for role, _cid, code, _uid in seats if role == Seat.Role.SECRETARY}
         read = manage | {code for role, _cid, code, _uid in seats if role == Seat.Role.OVERSEER}
         scope = Scope(
@@ -83,6 +108,7 @@ def scope_of(user) -> Scope:
                 uid for role, _cid, _code, uid in seats if role == Seat.Role.LIAISON and uid
             ),
             voting_committee_ids=frozenset(cid for role, cid, _code, _uid in seats if role in VOTING_ROLES),
+            department_ids=department_ids,
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -373,6 +399,67 @@ def projects_for(user) -> QuerySet[Project]:
     return scoped(Project, user, condition)
 
 
+# --- Departments and stations (吹哨报到) ----------------------------------------------------------------------
+
+
+def _street_codes(codes) -> set[str]:
+    """The street codes of committees at street level or below (a community's street is its code's first 9)."""
+    return {code[:9] for code in codes if len(code) >= 9}
+
+
+def departments_for(user) -> QuerySet[Department]:
+    """District secretaries and overseers: their district's departments; street and community secretaries: the
+    departments covering their street; a department's people: their own."""
+
+    def condition(scope: Scope) -> Q:
+        covering = Department.streets.through.objects.filter(
+            department_id=OuterRef("pk"), committee__area_code__in=_street_codes(scope.read_codes)
+        )
+        return (
+            prefix_q("district__area_code", scope.read_codes)
+            | Exists(covering)
+            | _ids_q("pk", scope.department_ids)
+        )
+
+    return scoped(Department, user, condition)
+
+
+def departments_to_manage(user) -> QuerySet[Department]:
+    """The register of departments is kept by the district's secretaries."""
+    return scoped(Department, user, lambda scope: prefix_q("district__area_code", scope.manage_codes))
+
+
+def duty_seats_for(user) -> QuerySet[DutySeat]:
+    return scoped(
+        DutySeat,
+        user,
+        lambda scope: prefix_q("department__district__area_code", scope.read_codes)
+        | _ids_q("department_id", scope.department_ids),
+    )
+
+
+def duty_seats_to_manage(user) -> QuerySet[DutySeat]:
+    return scoped(
+        DutySeat, user, lambda scope: prefix_q("department__district__area_code", scope.manage_codes)
+    )
+
+
+def departments_to_summon(committee: Committee) -> QuerySet[Department]:
+    """Whom a committee may summon: a community its street's stations (社区吹哨、科站队所报到); a street the
+    departments and stations covering it; a district (a matter beyond a street) any of its departments."""
+    active = Department.objects.filter(is_active=True)
+    if committee.level == "district":
+        return active.filter(district_id=committee.pk)
+    covering = active.filter(streets__area_code=committee.area_code[:9])
+    if committee.level == "community":
+        covering = covering.filter(kind=Department.Kind.STATION)
+    return covering
+
+
+def acts_for_department(user, department) -> bool:
+    return getattr(department, "pk", department) in scope_of(user).department_ids
+
+
 # --- Object checks -------------------------------------------------------------------------------------------
 
 _VISIBLE = {
@@ -387,6 +474,8 @@ _VISIBLE = {
     CollectionRound: rounds_for,
     CollectionRequest: collection_requests_for,
     Project: projects_for,
+    Department: departments_for,
+    DutySeat: duty_seats_for,
 }
 _CHANGEABLE = {
     Committee: committees_to_manage,
@@ -397,6 +486,8 @@ _CHANGEABLE = {
     Resource: resources_to_manage,
     Need: needs_to_manage,
     CollectionRound: rounds_to_manage,
+    Department: departments_to_manage,
+    DutySeat: duty_seats_to_manage,
 }
 
 
@@ -407,6 +498,7 @@ _CHOICES = {
     Committee: committees_to_manage,
     MemberUnit: units_to_manage,
     User: people_for,
+    Department: departments_to_manage,
 }
 
 

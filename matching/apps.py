@@ -16,3 +16,10 @@ class MatchingConfig(AppConfig):
         from matching import todos
 
         todos.register()  # the liaison's and the secretary's to-do items (config.todo)
+
+        from config.todo import register_todo
+        from matching import summons
+
+        # 吹哨报到: the department's open summons, and the secretaries' overdue ones.
+        register_todo("summons", summons.todo_for_department, order=30)
+        register_todo("summons_overdue", summons.todo_for_secretary, order=31)

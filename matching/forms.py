@@ -119,3 +119,51 @@ class PublishForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm the publication.")},
     )
+
+
+# --- 吹哨报到: the department's forms ---------------------------------------------------------------------------
+
+
+class SummonsReportForm(ServerCheckedLengths, forms.Form):
+    attendee_name = forms.CharField(
+        label=_("person coming"), max_length=50, validators=[validators.validate_single_line]
+    )
+    attendee_phone = forms.CharField(
+        label=_("their phone"), max_length=30, required=False, validators=[validators.validate_phone]
+    )
+
+
+class SummonsRecordForm(ServerCheckedLengths, forms.Form):
+    text = forms.CharField(
+        label=_("what was done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validators.validate_text],
+    )
+    photo = forms.FileField(
+        label=_("photo (JPEG or PNG, at most 5 MB)"),
+        required=False,
+        validators=[validate_photo],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+
+class SummonsFinishForm(ServerCheckedLengths, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("outcome"),
+        choices=[("done", _("Our part is done")), ("unable", _("We cannot handle it"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("why not (required if you cannot handle it)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validators.validate_text],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "unable" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the department cannot handle it."))
+        return data

@@ -19,6 +19,9 @@ from committees.scoping import (  # noqa: F401  (re-exported: the registry's gat
     can_view,
     committees_for,
     committees_to_manage,
+    departments_for,
+    departments_to_manage,
+    departments_to_summon,
     manages_anything,
     manages_committee,
     needs_for,
@@ -51,6 +54,7 @@ from .models import (
     Publication,
     RulesOfProcedure,
 )
+from .models.summons import DepartmentFigures, Summons, SummonsPart, SummonsRecord, SummonsRules
 
 
 def runs_for(user) -> QuerySet[MatchingRun]:
@@ -357,6 +361,84 @@ def my_units_on(user, project_sides: Sides) -> frozenset[int]:
     return scope_of(user).liaison_unit_ids & project_sides.units
 
 
+# --- 吹哨报到: summons, each department's part, their records -------------------------------------------------
+
+
+def summons_for(user) -> QuerySet[Summons]:
+    """Secretaries and overseers: the summons raised in their subtree; a department's people: the summons
+    addressed to their department, and no other."""
+
+    def condition(scope: Scope) -> Q:
+        addressed = (
+            Q(pk__in=SummonsPart.objects.filter(department_id__in=scope.department_ids).values("summons_id"))
+            if scope.department_ids
+            else Q(pk__in=[])
+        )
+        return prefix_q("committee__area_code", scope.read_codes) | addressed
+
+    return scoped(Summons, user, condition)
+
+
+def summons_to_manage(user) -> QuerySet[Summons]:
+    """The summons a secretary follows, closes and rates: raised by a committee they manage."""
+    return scoped(Summons, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
+
+
+def summons_parts_for(user) -> QuerySet[SummonsPart]:
+    """The parts of the summons in the user's subtree; a department's people: their own department's parts only
+    (another summoned department's handling is the street's to see)."""
+
+    def condition(scope: Scope) -> Q:
+        own = Q(department_id__in=scope.department_ids) if scope.department_ids else Q(pk__in=[])
+        return prefix_q("summons__committee__area_code", scope.read_codes) | own
+
+    return scoped(SummonsPart, user, condition)
+
+
+def own_summons_parts(user) -> QuerySet[SummonsPart]:
+    """The parts addressed to the departments the user acts for (their phone pages)."""
+    return SummonsPart.objects.filter(department_id__in=scope_of(user).department_ids)
+
+
+def summons_records_for(user) -> QuerySet[SummonsRecord]:
+    return SummonsRecord.objects.filter(part__in=summons_parts_for(user))
+
+
+def summons_rules_for(user) -> QuerySet[SummonsRules]:
+    return scoped(SummonsRules, user, lambda scope: prefix_q("committee__area_code", scope.read_codes))
+
+
+def summons_rules_to_manage(user) -> QuerySet[SummonsRules]:
+    return scoped(SummonsRules, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
+
+
+def department_figures_for(user) -> QuerySet[DepartmentFigures]:
+    return DepartmentFigures.objects.filter(department__in=departments_for(user))
+
+
+def can_report_for(user, part: SummonsPart) -> bool:
+    """Only the summoned department's own people report (报到) and handle its part; a secretary does not."""
+    return part.department_id in scope_of(user).department_ids
+
+
+def require_report_for(user, part: SummonsPart) -> None:
+    if not can_report_for(user, part):
+        raise PermissionDenied
+
+
+def manages_summons(user, summons: Summons) -> bool:
+    return summons_to_manage(user).filter(pk=summons.pk).exists()
+
+
+def require_manages_summons(user, summons: Summons) -> None:
+    if not manages_summons(user, summons):
+        raise PermissionDenied
+
+
+def can_close_summons(user, summons: Summons) -> bool:
+    return summons.is_open and manages_summons(user, summons)
+
+
 # --- Object checks for the pipeline's records ----------------------------------------------------------------
 
 _VISIBLE = {
@@ -372,6 +454,11 @@ _VISIBLE = {
     Publication: publications_for,
     IndicatorTree: indicator_trees_for,
     IndicatorScore: indicator_scores_for,
+    Summons: summons_for,
+    SummonsPart: summons_parts_for,
+    SummonsRecord: summons_records_for,
+    SummonsRules: summons_rules_for,
+    DepartmentFigures: department_figures_for,
 }
 
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from matching import meetings
+from matching import meetings, summons
 from matching.outcomes import evaluation, figures, projects
 from matching.pipeline import runs
 
@@ -145,3 +145,16 @@ def close_evaluation_windows() -> int:
 )
 def remind_late_projects() -> int:
     return projects.remind_late_projects()
+
+
+@shared_task(
+    name="matching.tasks.chase_summons",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
+def chase_summons() -> int:
+    """Every few minutes: remind departments late to report on a summons, then escalate (each once per part)."""
+    reminded, escalated = summons.chase()
+    return reminded + escalated

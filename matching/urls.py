@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching.views import dashboard, projects, results
+from matching.views import dashboard, projects, results, summons
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -17,6 +17,10 @@ urlpatterns = [
         results.results_export,
         name="results_export",
     ),
+    # 吹哨报到: the department's pages
+    path("summons/", summons.summons_home, name="summons_home"),
+    path("summons/parts/<int:pk>/", summons.summons_part, name="summons_part"),
+    path("summons/records/<int:pk>/photo/", summons.summons_record_photo, name="summons_record_photo"),
     path(
         "results/<int:committee_id>/<str:period>/publish/",
         results.results_publish,

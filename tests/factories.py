@@ -110,3 +110,30 @@ class SeatFactory(DjangoModelFactory):
     role = Seat.Role.MEMBER
     unit = None
     position = ""
+
+
+# --- 吹哨报到: departments and the people acting for them ------------------------------------------------------
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "committees.Department"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"区交通委{n}")
+    kind = "department"
+    district = factory.SubFactory(DistrictFactory)
+
+    @factory.post_generation
+    def streets(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.streets.set(extracted)
+
+
+class DutySeatFactory(DjangoModelFactory):
+    class Meta:
+        model = "committees.DutySeat"
+
+    department = factory.SubFactory(DepartmentFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "on_duty"

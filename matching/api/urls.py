@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from matching.api.views import outcomes, pipeline
+from matching.api.views import outcomes, pipeline, summons
 
 router = DefaultRouter()
 router.register("matching-runs", pipeline.MatchingRunViewSet, basename="matching-run")
@@ -15,5 +15,11 @@ router.register("projects", outcomes.ProjectViewSet, basename="project")
 router.register("evaluations", outcomes.EvaluationViewSet, basename="evaluation")
 router.register("figures", outcomes.CommitteeFiguresViewSet, basename="committee-figures")
 router.register("publications", outcomes.PublicationViewSet, basename="publication")
+
+# 吹哨报到
+router.register("summonses", summons.SummonsViewSet, basename="summons")
+router.register("summons-parts", summons.SummonsPartViewSet, basename="summons-part")
+router.register("summons-records", summons.SummonsRecordViewSet, basename="summons-record")
+router.register("department-figures", summons.DepartmentFiguresViewSet, basename="department-figures")
 
 urlpatterns = router.urls

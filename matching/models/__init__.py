@@ -26,3 +26,10 @@ from .pipeline import (  # noqa: F401
     RulesOfProcedure,
     Vote,
 )
+from .summons import (  # noqa: F401
+    DepartmentFigures,
+    Summons,
+    SummonsPart,
+    SummonsRecord,
+    SummonsRules,
+)

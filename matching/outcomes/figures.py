@@ -12,6 +12,17 @@ Definitions (the cohort is the needs published in the period within the subtree)
   collection round in the period, of those units;
 - meeting compliance: committees of the subtree that held two plenary meetings in the period's year, up to the
   period's end.
+Departments' figures (考核评价 of 吹哨报到), per department and period (the cohort is the department's parts in the
+summons raised in the period):
+- summons received: the cohort;
+- reported on time (按时报到率): cohort parts reported (报到) by the summons' report deadline, of the cohort;
+- handled (办结率): cohort parts the department marked done by the period's end, of the cohort;
+- satisfaction (满意率): ratings given in the period whose mean of timeliness, attitude and result is 4 or more,
+  of the ratings given in the period;
+- median hours from the summons to the report, and to the part marked done, over the cohort parts that got there
+  by the period's end.
+They are computed in the same pass, for the departments of the districts under `within` (the whole district's
+summons: a department is judged on all of them, so a pass over one street leaves departments as they were).
 Each event counts for the committee it belongs to and every committee above it: a division code's prefixes
 (6, 9 and 12 digits) are its district, street and community. Ranking by logins, clicks or time online is
 forbidden (2024 rules against formalism): nothing here counts them.
@@ -29,13 +40,23 @@ from committees.models import (
     Claim,
     CollectionRequest,
     Committee,
+    Department,
     Membership,
     Need,
     Project,
     Resource,
 )
 from matching import bulk
-from matching.models import CommitteeFigures, Evaluation, Meeting, Proposal, Publication, RulesOfProcedure
+from matching.models import (
+    CommitteeFigures,
+    DepartmentFigures,
+    Evaluation,
+    Meeting,
+    Proposal,
+    Publication,
+    RulesOfProcedure,
+    SummonsPart,
+)
 from matching.outcomes import periods as periods_module
 from matching.outcomes.periods import Period
 
@@ -44,6 +65,16 @@ SATISFIED_FROM = 4
 PLENARIES_A_YEAR = 2
 CODE_LENGTHS = (6, 9, 12)
 SECONDS_A_DAY = 86400
+SECONDS_AN_HOUR = 3600
+DEPARTMENT_FIGURE_COUNTS = [
+    "summons_received",
+    "reported_on_time",
+    "resolved",
+    "ratings",
+    "ratings_satisfied",
+    "median_hours_to_report",
+    "median_hours_to_resolve",
+]
 FIGURE_COUNTS = [
     "needs_raised",
     "needs_responded",
@@ -128,7 +159,7 @@ def compute(periods: list[Period], within: str = "") -> int:
         unique_fields=["committee", "period"],
         update_fields=[*FIGURE_COUNTS, "computed_at"],
     )
-    return len(rows)
+    return len(rows) + compute_departments(periods, within=within, now=now)
 
 
 def compute_current() -> int:
@@ -274,3 +305,96 @@ def _compliance(wanted, within, committees) -> dict[tuple[str, str], tuple[int, 
         for key in wanted:
             result[(code, key)] = tuple(counts.get((code, key), (0, 0)))
     return result
+
+
+# --- Departments (吹哨报到) --------------------------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentTally:
+    summons_received: int = 0
+    reported_on_time: int = 0
+    resolved: int = 0
+    ratings: int = 0
+    ratings_satisfied: int = 0
+    hours_to_report: list = field(default_factory=list)
+    hours_to_resolve: list = field(default_factory=list)
+
+
+def compute_departments(periods: list[Period], within: str = "", now=None) -> int:
+    """Recompute the departments' figures of the districts under `within` (the city, or one district) for the
+    periods; a narrower `within` (a street) computes none. Returns rows written."""
+    if not periods or len(within) > CODE_LENGTHS[0]:
+        return 0
+    now = now or timezone.now()
+    start = min(period.start_at() for period in periods)
+    end = max(period.end_at() for period in periods)
+    wanted = {period.key: period for period in periods}
+    period_ends = {key: min(period.end_at(), now) for key, period in wanted.items()}
+    tallies: dict[tuple[int, str], DepartmentTally] = defaultdict(DepartmentTally)
+    in_scope = {"department__district__area_code__startswith": within}
+
+    cohort = SummonsPart.objects.filter(
+        **in_scope, summons__raised_at__gte=start, summons__raised_at__lt=end
+    ).values_list(
+        "department_id",
+        "summons__raised_at",
+        "summons__report_due_at",
+        "reported_at",
+        "status",
+        "finished_at",
+    )
+    for department_id, raised_at, due_at, reported_at, status, finished_at in cohort.iterator(
+        chunk_size=5000
+    ):
+        for key in periods_module.keys_containing(raised_at):
+            if key not in wanted:
+                continue
+            cutoff = period_ends[key]
+            tally = tallies[(department_id, key)]
+            tally.summons_received += 1
+            if reported_at is not None and reported_at <= cutoff:
+                tally.reported_on_time += reported_at <= due_at
+                tally.hours_to_report.append((reported_at - raised_at).total_seconds() / SECONDS_AN_HOUR)
+            if status == SummonsPart.Status.DONE and finished_at is not None and finished_at <= cutoff:
+                tally.resolved += 1
+                tally.hours_to_resolve.append((finished_at - raised_at).total_seconds() / SECONDS_AN_HOUR)
+
+    rated = SummonsPart.objects.filter(
+        **in_scope, rated_at__gte=start, rated_at__lt=end, timeliness__isnull=False
+    ).values_list("department_id", "rated_at", "timeliness", "attitude", "result")
+    for department_id, rated_at, timeliness, attitude, result in rated.iterator(chunk_size=5000):
+        satisfied = (timeliness + attitude + result) >= 3 * SATISFIED_FROM
+        for key in periods_module.keys_containing(rated_at):
+            if key in wanted:
+                tally = tallies[(department_id, key)]
+                tally.ratings += 1
+                tally.ratings_satisfied += satisfied
+
+    departments = Department.objects.filter(district__area_code__startswith=within).values_list(
+        "pk", flat=True
+    )
+    rows = []
+    for department_id in departments.iterator(chunk_size=5000):
+        for key in wanted:
+            tally = tallies.get((department_id, key), DepartmentTally())
+            rows.append(
+                DepartmentFigures(
+                    department_id=department_id,
+                    period=key,
+                    summons_received=tally.summons_received,
+                    reported_on_time=tally.reported_on_time,
+                    resolved=tally.resolved,
+                    ratings=tally.ratings,
+                    ratings_satisfied=tally.ratings_satisfied,
+                    median_hours_to_report=_median(tally.hours_to_report),
+                    median_hours_to_resolve=_median(tally.hours_to_resolve),
+                )
+            )
+    bulk.upsert(
+        DepartmentFigures,
+        rows,
+        unique_fields=["department", "period"],
+        update_fields=[*DEPARTMENT_FIGURE_COUNTS, "computed_at"],
+    )
+    return len(rows)

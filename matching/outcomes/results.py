@@ -22,6 +22,7 @@ from committees.models import (
 from matching import scoping
 from matching.models import (
     CommitteeFigures,
+    DepartmentFigures,
     Evaluation,
     Indicator,
     IndicatorScore,
@@ -174,6 +175,47 @@ def committee_ranking(committee: Committee, period: Period) -> list[dict]:
     return rows
 
 
+def department_ranking(committee: Committee, period: Period) -> list[dict]:
+    """吹哨报到: the departments serving the committee's area (a district's own; those covering a street, or a
+    community's street) that were summoned or rated in the period, by on-time report rate, then handled rate,
+    then satisfaction."""
+    departments = scoping.departments_to_summon(committee).values("pk")
+    rows = []
+    for row in (
+        DepartmentFigures.objects.filter(department__in=departments, period=period.key)
+        .filter(Q(summons_received__gt=0) | Q(ratings__gt=0))
+        .select_related("department")
+        .order_by("department__name")
+    ):
+        rows.append(
+            {
+                "department_id": row.department_id,
+                "department": row.department.name,
+                "summons_received": row.summons_received,
+                "reported_on_time": row.reported_on_time,
+                "resolved": row.resolved,
+                "ratings": row.ratings,
+                "on_time_rate": row.on_time_rate,
+                "resolution_rate": row.resolution_rate,
+                "satisfaction_rate": row.satisfaction_rate,
+                "median_hours_to_report": row.median_hours_to_report,
+                "median_hours_to_resolve": row.median_hours_to_resolve,
+            }
+        )
+    rows.sort(
+        key=lambda row: (
+            -(row["on_time_rate"] or 0),
+            -(row["resolution_rate"] or 0),
+            -(row["satisfaction_rate"] or 0),
+            row["department"],
+        )
+    )
+    _number_ranks(
+        rows, key=lambda row: (row["on_time_rate"], row["resolution_rate"], row["satisfaction_rate"])
+    )
+    return rows
+
+
 def _number_ranks(rows: list[dict], key) -> None:
     """Equal results share a rank (1, 2, 2, 4)."""
     previous = object()
@@ -212,6 +254,7 @@ def _snapshot(committee: Committee, period: Period) -> dict:
         "units": unit_ranking(committee, period),
         "committees": committee_ranking(committee, period),
         "trend": trend(committee, period),
+        "departments": department_ranking(committee, period),
     }
 
 

@@ -46,6 +46,19 @@ def results_workbook(committee, period, report: dict) -> tuple[bytes, str]:
         )
         for row in report["trend"]
     ]
+    departments = [
+        (
+            row["rank"],
+            row["department"],
+            row["summons_received"],
+            row["on_time_rate"],
+            row["resolution_rate"],
+            row["satisfaction_rate"],
+            row["median_hours_to_report"],
+            row["median_hours_to_resolve"],
+        )
+        for row in report.get("departments", [])
+    ]
     title = _("%(committee)s results %(period)s") % {"committee": committee.name, "period": period.label}
     content = ledgers.build_workbook(
         _("Summary"),
@@ -65,6 +78,7 @@ def results_workbook(committee, period, report: dict) -> tuple[bytes, str]:
                 ],
                 trend,
             ),
+            (_("Departments"), _department_headers(), departments),
         ],
     )
     return content, ledgers.dated_filename(title)
@@ -106,4 +120,17 @@ def _committee_headers():
         _("Response rate (%)"),
         _("Needs raised"),
         _("Needs resolved"),
+    ]
+
+
+def _department_headers():
+    return [
+        _("Rank"),
+        _("Department"),
+        _("Summons received"),
+        _("Reported on time (%)"),
+        _("Handled (%)"),
+        _("Satisfaction rate (%)"),
+        _("Median hours to report"),
+        _("Median hours to handle"),
     ]

@@ -24,6 +24,8 @@ def home(request):
     scope = scoping.scope_of(request.user)
     if scope.uses_admin and not scope.is_liaison:
         return redirect("admin:index")
+    if scope.is_department and not scope.is_liaison:
+        return redirect("summons_home")  # 吹哨报到: a department's person lands on their summons
     if request.method == "POST" and "mark_read" in request.POST:
         notifications.mark_all_read(by=request.user)
         return redirect("home")
