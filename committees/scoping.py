@@ -22,9 +22,11 @@ from .models import (
     CollectionRequest,
     CollectionRound,
     Committee,
+    MemberReport,
     Membership,
     MemberUnit,
     Need,
+    OrganisationReport,
     Project,
     Resource,
     Seat,
@@ -44,6 +46,8 @@ class Scope:
     liaison_unit_ids: frozenset[int] = frozenset()  # units the user acts for
     # committees where the user is chair, vice chair or member
     voting_committee_ids: frozenset[int] = frozenset()
+    # communities the user reported to as a party member (a confirmed member report: 双报到)
+    member_community_ids: frozenset[int] = frozenset()
 
     @property
     def uses_admin(self) -> bool:
@@ -56,6 +60,10 @@ class Scope:
     @property
     def is_liaison(self) -> bool:
         return bool(self.liaison_unit_ids)
+
+    @property
+    def is_reported_member(self) -> bool:
+        return bool(self.member_community_ids)
 
 
 def scope_of(user) -> Scope:
@@ -83,6 +91,11 @@ def scope_of(user) -> Scope:
                 uid for role, _cid, _code, uid in seats if role == Seat.Role.LIAISON and uid
             ),
             voting_committee_ids=frozenset(cid for role, cid, _code, _uid in seats if role in VOTING_ROLES),
+            member_community_ids=frozenset(
+                MemberReport.objects.filter(
+                    user_id=user.pk, status=MemberReport.Status.CONFIRMED
+                ).values_list("community_id", flat=True)
+            ),
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -373,6 +386,83 @@ def projects_for(user) -> QuerySet[Project]:
     return scoped(Project, user, condition)
 
 
+# --- 双报到: organisation and member reports ---------------------------------------------------------------------
+
+
+def organisation_reports_for(user) -> QuerySet[OrganisationReport]:
+    """Secretaries and overseers: the reports to communities in their subtree; liaisons: their units' own."""
+    return scoped(
+        OrganisationReport,
+        user,
+        lambda scope: prefix_q("community__area_code", scope.read_codes)
+        | _ids_q("unit_id", scope.liaison_unit_ids),
+    )
+
+
+def organisation_reports_to_manage(user) -> QuerySet[OrganisationReport]:
+    return scoped(
+        OrganisationReport,
+        user,
+        lambda scope: prefix_q("community__area_code", scope.manage_codes)
+        | _ids_q("unit_id", scope.liaison_unit_ids),
+    )
+
+
+def member_reports_for(user) -> QuerySet[MemberReport]:
+    """The reports of the communities in the user's subtree; a liaison: their unit's confirmed members (the
+    feedback to the workplace, without addresses: masking); a member: their own."""
+
+    def condition(scope: Scope) -> Q:
+        own_unit = (
+            Q(unit_id__in=scope.liaison_unit_ids, status=MemberReport.Status.CONFIRMED)
+            if scope.liaison_unit_ids
+            else Q(pk__in=[])
+        )
+        return prefix_q("community__area_code", scope.read_codes) | own_unit | Q(user_id=user.pk)
+
+    return scoped(MemberReport, user, condition)
+
+
+def member_reports_to_manage(user) -> QuerySet[MemberReport]:
+    """The reports a secretary confirms: those of communities in their subtree."""
+    return scoped(MemberReport, user, lambda scope: prefix_q("community__area_code", scope.manage_codes))
+
+
+def own_member_report(user) -> MemberReport | None:
+    """The user's live report (waiting or confirmed), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        MemberReport.objects.filter(
+            user_id=user.pk, status__in=[MemberReport.Status.PENDING, MemberReport.Status.CONFIRMED]
+        )
+        .select_related("community", "unit")
+        .first()
+    )
+
+
+def manages_member_report(user, report) -> bool:
+    return _exists(member_reports_to_manage(user), report)
+
+
+def require_manages_member_report(user, report) -> None:
+    if not manages_member_report(user, report):
+        raise PermissionDenied
+
+
+def unreported_units(user, year: int) -> QuerySet[MemberUnit]:
+    """The units sitting on a community in the user's subtree that have not reported to it this year."""
+    scope = scope_of(user)
+    codes = None if scope.is_superuser else scope.read_codes
+    memberships = Membership.objects.current().filter(committee__level="community", unit_id=OuterRef("pk"))
+    if codes is not None:
+        memberships = memberships.filter(prefix_q("committee__area_code", codes))
+    reported = OrganisationReport.objects.filter(
+        unit_id=OuterRef("unit_id"), community_id=OuterRef("committee_id"), year=year
+    )
+    return MemberUnit.objects.filter(Exists(memberships.filter(~Exists(reported))))
+
+
 # --- Object checks -------------------------------------------------------------------------------------------
 
 _VISIBLE = {
@@ -387,6 +477,8 @@ _VISIBLE = {
     CollectionRound: rounds_for,
     CollectionRequest: collection_requests_for,
     Project: projects_for,
+    OrganisationReport: organisation_reports_for,
+    MemberReport: member_reports_for,
 }
 _CHANGEABLE = {
     Committee: committees_to_manage,
@@ -397,6 +489,8 @@ _CHANGEABLE = {
     Resource: resources_to_manage,
     Need: needs_to_manage,
     CollectionRound: rounds_to_manage,
+    OrganisationReport: organisation_reports_to_manage,
+    MemberReport: member_reports_to_manage,
 }
 
 

@@ -27,3 +27,4 @@ from .registry import (  # noqa: F401
     UnitKind,
     User,
 )
+from .reporting import Commitment, MemberReport, OrganisationReport, Skill  # noqa: F401

@@ -26,3 +26,4 @@ from .pipeline import (  # noqa: F401
     RulesOfProcedure,
     Vote,
 )
+from .volunteering import CommunityTask, SignUp  # noqa: F401
