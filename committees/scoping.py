@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from .models import (
@@ -35,6 +35,9 @@ from .models import (
 
 _CACHE_ATTR = "_partyhub_scope"
 VOTING_ROLES = (Seat.Role.CHAIR, Seat.Role.VICE_CHAIR, Seat.Role.MEMBER)
+REPORTED_MEMBER = (
+    "~reported_member"  # not a seat role: marks the member reports' rows in scope_of's one query
+)
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,21 @@ def scope_of(user) -> Scope:
     if user.is_superuser:
         scope = Scope(is_superuser=True)
     else:
-        seats = list(
+        # One query: the current seats, and (as pseudo-seats) the communities the user reported to as a member.
+        reported = (
+            MemberReport.objects.filter(user_id=user.pk, status=MemberReport.Status.CONFIRMED)
+            .order_by()
+            .annotate(_role=Value(REPORTED_MEMBER), _unit=Value(None, output_field=IntegerField()))
+            .values_list("_role", "community_id", "community__area_code", "_unit")
+        )
+        rows = list(
             Seat.objects.current()
             .filter(user_id=user.pk)
+            .order_by()
             .values_list("role", "committee_id", "committee__area_code", "unit_id")
+            .union(reported, all=True)
         )
+        seats = [row for row in rows if row[0] != REPORTED_MEMBER]
         manage = {code for role, _cid, code, _uid in seats if role == Seat.Role.SECRETARY}
         read = manage | {code for role, _cid, code, _uid in seats if role == Seat.Role.OVERSEER}
         scope = Scope(
@@ -91,11 +104,7 @@ def scope_of(user) -> Scope:
                 uid for role, _cid, _code, uid in seats if role == Seat.Role.LIAISON and uid
             ),
             voting_committee_ids=frozenset(cid for role, cid, _code, _uid in seats if role in VOTING_ROLES),
-            member_community_ids=frozenset(
-                MemberReport.objects.filter(
-                    user_id=user.pk, status=MemberReport.Status.CONFIRMED
-                ).values_list("community_id", flat=True)
-            ),
+            member_community_ids=frozenset(cid for role, cid, _code, _uid in rows if role == REPORTED_MEMBER),
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope

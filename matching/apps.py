@@ -12,3 +12,10 @@ class MatchingConfig(AppConfig):
 
         # A need or resource that leaves the lists closes its open topics (committees cannot import matching).
         records.register_closer(deliberate.close_topics_of_record)
+
+        # 双报到: the member's coming tasks, the secretary's reports and hours to confirm (config/todo.py)
+        from config.todo import register_todo
+        from matching import volunteering
+
+        register_todo("member_tasks", volunteering.todos_of_member, order=60)
+        register_todo("volunteering_to_confirm", volunteering.todos_of_secretary, order=61)

@@ -214,3 +214,61 @@ def confirm_hours(*, by, sign_up: SignUp, hours=None) -> SignUp:
             raise InvalidTransition(_("The hours could not be recorded.")) from error
         notifications.resolve(entry)
     return entry
+
+
+# --- To-do providers (config.todo): registered in MatchingConfig.ready ---------------------------------------------
+
+
+def todos_of_member(user):
+    """A member: tomorrow's (and today's) tasks they signed up for."""
+    from config.todo import TodoItem
+
+    if not scoping.scope_of(user).is_reported_member:
+        return []
+    now = timezone.now()
+    soon = SignUp.objects.filter(
+        member__user_id=user.pk,
+        status=SignUp.Status.SIGNED_UP,
+        task__starts_at__gte=now,
+        task__starts_at__lt=now + datetime.timedelta(days=2),
+        task__status=CommunityTask.Status.PUBLISHED,
+    ).select_related("task")[:10]
+    return [
+        TodoItem(
+            "member_task",
+            _("Your task: %(title)s") % {"title": entry.task.title},
+            f"/members/tasks/{entry.task_id}/",
+            deadline=entry.task.starts_at,
+            detail=f"{timezone.localtime(entry.task.starts_at):%m-%d %H:%M} · {entry.task.place}",
+        )
+        for entry in soon
+    ]
+
+
+def todos_of_secretary(user):
+    """A community's secretary: member reports to confirm, hours to confirm."""
+    from config.todo import TodoItem
+
+    scope = scoping.scope_of(user)
+    if not scope.manage_codes:
+        return []
+    reports = scoping.member_reports_to_manage(user).filter(status=MemberReport.Status.PENDING).count()
+    hours = scoping.sign_ups_to_manage(user).filter(status=SignUp.Status.CHECKED_IN).count()
+    items = []
+    if reports:
+        items.append(
+            TodoItem(
+                "member_reports",
+                _("Confirm %(count)s party members' reports") % {"count": reports},
+                "/admin/committees/memberreport/?status__exact=pending",
+            )
+        )
+    if hours:
+        items.append(
+            TodoItem(
+                "service_hours",
+                _("Confirm the hours of %(count)s checked-in members") % {"count": hours},
+                "/admin/matching/signup/?status__exact=checked_in",
+            )
+        )
+    return items

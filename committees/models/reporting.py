@@ -190,7 +190,8 @@ class MemberReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} @ {self.community}"
+        # no name here: __str__ reaches titles, logs and choices where masking does not look
+        return f"{self.community} · #{self.pk}"
 
     @property
     def skill_codes(self) -> list[str]:

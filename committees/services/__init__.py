@@ -47,6 +47,7 @@ from .reporting import (  # noqa: F401
     register_member_account,
     reject_member,
     report_organisation,
+    update_member_commitment,
     withdraw_member,
 )
 from .rounds import (  # noqa: F401

@@ -187,3 +187,16 @@ def withdraw_member(*, by, report: MemberReport, reason: str = "") -> MemberRepo
     if report.user_id != by.pk:
         scoping.require_manages_member_report(by, report)
     return _move(report, MemberReport.Status.WITHDRAWN, by=by, reason=reason)
+
+
+def update_member_commitment(*, by, report: MemberReport, commitment: str) -> MemberReport:
+    """The member states their own public commitment (公开承诺) for the year."""
+    if report.user_id != by.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        report = MemberReport.objects.select_for_update().get(pk=report.pk)
+        report.commitment = commitment.strip()
+        report.full_clean(exclude=["user"], validate_constraints=False)
+        report._history_user = by
+        report.save(update_fields=["commitment"])
+    return report

@@ -24,6 +24,8 @@ def home(request):
     scope = scoping.scope_of(request.user)
     if scope.uses_admin and not scope.is_liaison:
         return redirect("admin:index")
+    if not scope.is_liaison and scoping.own_member_report(request.user):  # 双报到: a party member's own pages
+        return redirect("members_home")
     if request.method == "POST" and "mark_read" in request.POST:
         Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("home")
