@@ -10,6 +10,7 @@ from committees.models import MemberReport, OrganisationReport
 from config.admin.base import ScopedAdmin
 from config.admin.site import admin_site
 
+from .export_actions import ReportingLedgerActions
 from .masking import MaskedPersonalDataMixin, _listed, _masked
 
 REPORT_FIELDS = [
@@ -30,7 +31,7 @@ REPORT_FIELDS = [
 
 
 @admin.register(MemberReport, site=admin_site)
-class MemberReportAdmin(MaskedPersonalDataMixin, ScopedAdmin):
+class MemberReportAdmin(ReportingLedgerActions, MaskedPersonalDataMixin, ScopedAdmin):
     view_scope = staticmethod(scoping.member_reports_for)
     change_scope = staticmethod(scoping.member_reports_to_manage)
     list_display = ["name", "phone", "community", "workplace", "skill_labels", "status", "created_at"]
@@ -39,7 +40,7 @@ class MemberReportAdmin(MaskedPersonalDataMixin, ScopedAdmin):
     search_fields = ["name"]
     fields = REPORT_FIELDS
     readonly_fields = REPORT_FIELDS
-    actions = ["confirm_reports"]
+    actions = ["confirm_reports", "export_ledger", "export_ledger_in_full"]
 
     def has_add_permission(self, request, *args) -> bool:
         return False  # a member reports on the community's registration page

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from committees import masking
+from committees.admin.export_actions import ReportingLedgerActions
 from config.admin.base import ScopedAdmin
 from config.admin.site import admin_site
 from matching import scoping, volunteering
@@ -91,14 +92,14 @@ class CommunityTaskAdmin(ScopedAdmin):
 
 
 @admin.register(SignUp, site=admin_site)
-class SignUpAdmin(ScopedAdmin):
+class SignUpAdmin(ReportingLedgerActions, ScopedAdmin):
     view_scope = staticmethod(scoping.sign_ups_for)
     change_scope = staticmethod(scoping.sign_ups_to_manage)
     list_display = ["member_name", "task", "task_start", "status", "hours"]
     list_filter = ["status"]
     list_select_related = ["member", "task"]
     fields = ["task", "member_name", "status", "checked_in_at", "hours", "confirmed_at"]
-    actions = ["check_in_members", "confirm_task_hours"]
+    actions = ["check_in_members", "confirm_task_hours", "export_ledger", "export_ledger_in_full"]
 
     def has_add_permission(self, request, *args) -> bool:
         return False  # members sign up on their phone

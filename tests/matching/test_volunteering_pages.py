@@ -146,3 +146,51 @@ def test_admin_masks_members_for_an_overseer_with_history(client, area, world, o
     client.force_login(world["sec_minan"])
     change = client.get(reverse("admin:committees_memberreport_change", args=[report.pk])).content.decode()
     assert "北新桥三条8号院2-301" in change
+
+
+def _cells(response) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+
+
+def test_roster_and_hours_ledgers_mask_unless_in_full_with_a_logged_purpose(client, area, world, task):
+    from committees.models import PersonalDataExport
+
+    volunteering.sign_up(by=world["wang"], task=task)
+    client.force_login(world["sec_minan"])
+    roster_url = reverse("admin:committees_memberreport_changelist")
+    ids = [world["wang_report"].pk, world["zhang_report"].pk]
+    masked = _cells(client.post(roster_url, {"action": "export_ledger", "_selected_action": ids}))
+    assert "王**" in masked and "王建国" not in masked and "13812345678" not in masked
+    assert "北新桥三条8号院2-301" not in masked
+    assert PersonalDataExport.objects.count() == 0
+    asked = client.post(roster_url, {"action": "export_ledger_in_full", "_selected_action": ids})
+    assert asked.status_code == 200 and "purpose" in asked.content.decode()  # the purpose form, no file
+    full = _cells(
+        client.post(
+            roster_url,
+            {"action": "export_ledger_in_full", "_selected_action": ids, "purpose": "年度党员报到核对"},
+        )
+    )
+    assert "王建国" in full and "北新桥三条8号院2-301" in full
+    assert PersonalDataExport.objects.get().rows == 2
+    hours_url = reverse("admin:matching_signup_changelist")
+    entry = SignUp.objects.get()
+    hours = _cells(client.post(hours_url, {"action": "export_ledger", "_selected_action": [entry.pk]}))
+    assert "王**" in hours and "清理楼道杂物" in hours and "王建国" not in hours
+
+
+def test_an_overseer_exports_only_masked(client, area, world, overseer_of):
+    client.force_login(overseer_of(area["dongcheng"]))
+    url = reverse("admin:committees_memberreport_changelist")
+    ids = [world["wang_report"].pk]
+    full = client.post(
+        url, {"action": "export_ledger_in_full", "_selected_action": ids, "purpose": "年度党员报到核对"}
+    )
+    assert "王建国" not in (full.content.decode(errors="ignore") if full.status_code == 200 else "")
+    masked = _cells(client.post(url, {"action": "export_ledger", "_selected_action": ids}))
+    assert "王**" in masked and "王建国" not in masked
