@@ -25,6 +25,7 @@ from committees.scoping import (  # noqa: F401  (re-exported: the registry's gat
     member_reports_for,
     member_reports_to_manage,
     needs_for,
+    organisation_reports_for,
     own_member_report,
     people_for,
     prefix_q,

@@ -16,4 +16,14 @@ router.register("evaluations", outcomes.EvaluationViewSet, basename="evaluation"
 router.register("figures", outcomes.CommitteeFiguresViewSet, basename="committee-figures")
 router.register("publications", outcomes.PublicationViewSet, basename="publication")
 
+# 双报到 (matching/api/views/volunteering.py)
+from matching.api.views import volunteering  # noqa: E402
+
+router.register(
+    "organisation-reports", volunteering.OrganisationReportViewSet, basename="organisation-report"
+)
+router.register("member-reports", volunteering.MemberReportViewSet, basename="member-report")
+router.register("community-tasks", volunteering.CommunityTaskViewSet, basename="community-task")
+router.register("sign-ups", volunteering.SignUpViewSet, basename="sign-up")
+
 urlpatterns = router.urls

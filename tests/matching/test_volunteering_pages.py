@@ -194,3 +194,93 @@ def test_an_overseer_exports_only_masked(client, area, world, overseer_of):
     assert "王建国" not in (full.content.decode(errors="ignore") if full.status_code == 200 else "")
     masked = _cells(client.post(url, {"action": "export_ledger", "_selected_action": ids}))
     assert "王**" in masked and "王建国" not in masked
+
+
+# --- The REST API: the same gate, services and masking ------------------------------------------------------------
+
+
+def test_api_member_flow_and_scoping(client, area, world, task, monkeypatch):
+    client.force_login(world["wang"])
+    listed = client.get("/api/v1/community-tasks/").json()
+    assert [row["id"] for row in listed["results"]] == [task.pk]
+    made = client.post(f"/api/v1/community-tasks/{task.pk}/sign-up/")
+    assert made.status_code == 201 and made.json()["member_name"] == "王建国"
+    again = client.post(f"/api/v1/community-tasks/{task.pk}/sign-up/")
+    assert again.status_code == 400
+    client.force_login(world["zhao"])  # another street's member: the task does not exist for them
+    assert client.post(f"/api/v1/community-tasks/{task.pk}/sign-up/").status_code == 404
+    client.force_login(world["sec_zhao"])
+    entry = SignUp.objects.get()
+    assert client.post(f"/api/v1/sign-ups/{entry.pk}/check-in/").status_code == 404
+    assert client.get(f"/api/v1/member-reports/{world['wang_report'].pk}/").status_code == 404
+    start = tomorrow(9)
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    client.force_login(world["sec_minan"])
+    assert client.post(f"/api/v1/sign-ups/{entry.pk}/confirm-hours/", {}).status_code == 400  # not checked in
+    assert client.post(f"/api/v1/sign-ups/{entry.pk}/check-in/").json()["status"] == "checked_in"
+    bad = client.post(
+        f"/api/v1/sign-ups/{entry.pk}/confirm-hours/", {"hours": "99"}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    done = client.post(
+        f"/api/v1/sign-ups/{entry.pk}/confirm-hours/", {"hours": "2.5"}, content_type="application/json"
+    )
+    assert done.json()["hours"] == "2.5"
+    monkeypatch.undo()
+    client.force_login(world["liaison"])
+    rows = client.get("/api/v1/sign-ups/").json()["results"]
+    assert [(r["member_name"], r["hours"]) for r in rows] == [("王建国", "2.5")]
+    reports = client.get("/api/v1/member-reports/").json()["results"]
+    assert {r["address"] for r in reports} == {"****"} and "王建国" in {r["name"] for r in reports}
+
+
+def test_api_masks_members_for_an_overseer_and_refuses_foreign_ids(client, area, world, overseer_of):
+    client.force_login(overseer_of(area["dongcheng"]))
+    rows = client.get("/api/v1/member-reports/").json()["results"]
+    assert rows and all(r["name"].endswith("*") and "****" in r["phone"] for r in rows)
+    client.force_login(world["sec_zhao"])
+    response = client.post(
+        "/api/v1/community-tasks/",
+        {
+            "community": area["minan"].pk,
+            "title": "越权任务",
+            "place": "某处",
+            "starts_at": tomorrow(9).isoformat(),
+            "ends_at": tomorrow(10).isoformat(),
+            "people_wanted": 1,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "community" in response.json()
+    assert not volunteering.CommunityTask.objects.filter(title="越权任务").exists()
+
+
+def test_api_registration_and_commitment(client, area, world):
+    newcomer = UserFactory(username="chen")
+    client.force_login(newcomer)
+    response = client.post(
+        "/api/v1/member-reports/",
+        {
+            "community": area["minan"].pk,
+            "name": "陈",
+            "phone": "13500000000",
+            "unit_name": "某公司",
+            "skills": ["legal"],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["skills"] == ["legal"] and response.json()["status"] == "pending"
+    client.force_login(world["liaison"])
+    report = client.post(
+        "/api/v1/organisation-reports/",
+        {"unit": world["unit"].pk, "community": area["minan"].pk},
+        content_type="application/json",
+    )
+    assert report.status_code == 201, report.json()
+    added = client.post(
+        f"/api/v1/organisation-reports/{report.json()['id']}/commitments/",
+        {"category": "health", "title": "每季度一次义诊", "quantity": 4},
+        content_type="application/json",
+    )
+    assert added.status_code == 201 and len(added.json()["commitments"]) == 1
