@@ -8,6 +8,9 @@ A person's phone: superusers, the secretaries who manage the person, the person.
 (吹哨报到, the attendee's name and phone): superusers, the secretaries managing the summoning committee, the
 department's own people. Everyone else (other units,
 overseers, chairs and members) sees masked values, on pages, ledgers, the admin and history.
+A reported party member (双报到): name, phone and address in full to superusers, the secretaries whose subtree
+holds the community the member reported to, and the member; the name and phone (never the address) to the
+liaisons of the member's own unit (双向反馈); masked to everyone else.
 """
 
 import re
@@ -15,7 +18,7 @@ import re
 from django.db.models import Q, QuerySet
 
 from . import scoping
-from .models import MemberUnit, Need, Resource, User
+from .models import MemberReport, MemberUnit, Need, Resource, User
 
 PERSONAL_FIELDS = ("contact_name", "contact_phone")
 _DIGITS = re.compile(r"\d")
@@ -40,20 +43,29 @@ def mask_name(value: str) -> str:
     return value[0] + "*" * (len(value) - 1)
 
 
+def mask_address(value: str) -> str:
+    """An address is never partly shown: the district at most would say little, the rest too much."""
+    return "****" if value else value
+
+
 MASKS = {
     "contact_name": mask_name,
     "contact_phone": mask_phone,
     "phone": mask_phone,
     "attendee_name": mask_name,
     "attendee_phone": mask_phone,
+    "name": mask_name,
+    "address": mask_address,
 }
 ATTENDEE_FIELDS = ("attendee_name", "attendee_phone")
 SUMMONS_PART = "matching.SummonsPart"  # named, not imported: committees does not import matching
+MEMBER_FIELDS = ("name", "phone", "address")
 PERSONAL_FIELDS_OF = {
     Need: PERSONAL_FIELDS,
     Resource: PERSONAL_FIELDS,
     MemberUnit: ("contact_name", "contact_phone"),
     User: ("phone",),
+    MemberReport: MEMBER_FIELDS,
 }
 
 
@@ -91,6 +103,8 @@ def in_full(user, model) -> QuerySet:
         return model.objects.filter(
             scoping.prefix_q("summons__committee__area_code", scope.manage_codes) | own
         )
+    if model is MemberReport:
+        return scoping.member_reports_to_manage(user) | MemberReport.objects.filter(user_id=user.pk)
     raise TypeError(f"no personal data rule for {model.__name__}")
 
 
@@ -121,3 +135,28 @@ def apply_masks(user, records) -> list:
         else:
             record.is_masked = False
     return records
+
+
+def member_contacts_visible(user) -> QuerySet[MemberReport]:
+    """Member reports whose name and phone this user sees: those in full, and the own unit's liaisons'."""
+    units = scoping.scope_of(user).liaison_unit_ids
+    shown = in_full(user, MemberReport)
+    if units:
+        shown = shown | MemberReport.objects.filter(unit_id__in=units)
+    return shown
+
+
+def mask_member_reports(user, reports) -> list:
+    """Mask in place (for display) the members' name, phone and address this user may not see; two queries."""
+    reports = list(reports)
+    if not reports:
+        return reports
+    ids = [r.pk for r in reports]
+    full = set(in_full(user, MemberReport).filter(pk__in=ids).values_list("pk", flat=True))
+    contacts = set(member_contacts_visible(user).filter(pk__in=ids).values_list("pk", flat=True))
+    for report in reports:
+        hidden = () if report.pk in full else ("address",) if report.pk in contacts else MEMBER_FIELDS
+        for field in hidden:
+            setattr(report, field, mask_value(field, getattr(report, field)))
+        report.is_masked = bool(hidden)
+    return reports

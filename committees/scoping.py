@@ -25,9 +25,11 @@ from .models import (
     Committee,
     Department,
     DutySeat,
+    MemberReport,
     Membership,
     MemberUnit,
     Need,
+    OrganisationReport,
     Project,
     Resource,
     Seat,
@@ -37,6 +39,9 @@ from .models import (
 _CACHE_ATTR = "_partyhub_scope"
 DUTY_MARK = "~department"  # no seat role looks like this
 VOTING_ROLES = (Seat.Role.CHAIR, Seat.Role.VICE_CHAIR, Seat.Role.MEMBER)
+REPORTED_MEMBER = (
+    "~reported_member"  # not a seat role: marks the member reports' rows in scope_of's one query
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Scope:
     # committees where the user is chair, vice chair or member
     voting_committee_ids: frozenset[int] = frozenset()
     department_ids: frozenset[int] = frozenset()  # departments the user acts for (on duty or leadership)
+    # communities the user reported to as a party member (a confirmed member report: 双报到)
+    member_community_ids: frozenset[int] = frozenset()
 
     @property
     def uses_admin(self) -> bool:
@@ -66,6 +73,9 @@ class Scope:
     def is_department(self) -> bool:
         return bool(self.department_ids)
 
+    def is_reported_member(self) -> bool:
+        return bool(self.member_community_ids)
+
 
 def scope_of(user) -> Scope:
     """The user's roles, read once per request (cached on the user object)."""
@@ -77,7 +87,8 @@ def scope_of(user) -> Scope:
     if user.is_superuser:
         scope = Scope(is_superuser=True)
     else:
-        # Committee seats and department duty seats in one query (a duty seat's role is marked with DUTY_MARK).
+        # One query: the current committee seats and, as pseudo-seats, the department duty seats (marked with
+        # DUTY_MARK) and the communities the user reported to as a party member (marked REPORTED_MEMBER).
         duty = (
             DutySeat.objects.current()
             .filter(user_id=user.pk)
@@ -89,14 +100,21 @@ def scope_of(user) -> Scope:
             .values_list("mark", "department_id", "no_code", "no_unit")
             .order_by()
         )
+        reported = (
+            MemberReport.objects.filter(user_id=user.pk, status=MemberReport.Status.CONFIRMED)
+            .order_by()
+            .annotate(_role=Value(REPORTED_MEMBER), _unit=Value(None, output_field=IntegerField()))
+            .values_list("_role", "community_id", "community__area_code", "_unit")
+        )
         rows = list(
             Seat.objects.current()
             .filter(user_id=user.pk)
+            .order_by()
             .values_list("role", "committee_id", "committee__area_code", "unit_id")
             .order_by()
-            .union(duty, all=True)
+            .union(duty, reported, all=True)
         )
-        seats = [row for row in rows if row[0] != DUTY_MARK]
+        seats = [row for row in rows if row[0] not in (DUTY_MARK, REPORTED_MEMBER)]
         department_ids = frozenset(row[1] for row in rows if row[0] == DUTY_MARK)
         manage = {code for role, _cid, code, _uid in seats if role == Seat.Role.SECRETARY}
         read = manage | {code for role, _cid, code, _uid in seats if role == Seat.Role.OVERSEER}
@@ -109,6 +127,7 @@ def scope_of(user) -> Scope:
             ),
             voting_committee_ids=frozenset(cid for role, cid, _code, _uid in seats if role in VOTING_ROLES),
             department_ids=department_ids,
+            member_community_ids=frozenset(cid for role, cid, _code, _uid in rows if role == REPORTED_MEMBER),
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -460,6 +479,83 @@ def acts_for_department(user, department) -> bool:
     return getattr(department, "pk", department) in scope_of(user).department_ids
 
 
+# --- 双报到: organisation and member reports ---------------------------------------------------------------------
+
+
+def organisation_reports_for(user) -> QuerySet[OrganisationReport]:
+    """Secretaries and overseers: the reports to communities in their subtree; liaisons: their units' own."""
+    return scoped(
+        OrganisationReport,
+        user,
+        lambda scope: prefix_q("community__area_code", scope.read_codes)
+        | _ids_q("unit_id", scope.liaison_unit_ids),
+    )
+
+
+def organisation_reports_to_manage(user) -> QuerySet[OrganisationReport]:
+    return scoped(
+        OrganisationReport,
+        user,
+        lambda scope: prefix_q("community__area_code", scope.manage_codes)
+        | _ids_q("unit_id", scope.liaison_unit_ids),
+    )
+
+
+def member_reports_for(user) -> QuerySet[MemberReport]:
+    """The reports of the communities in the user's subtree; a liaison: their unit's confirmed members (the
+    feedback to the workplace, without addresses: masking); a member: their own."""
+
+    def condition(scope: Scope) -> Q:
+        own_unit = (
+            Q(unit_id__in=scope.liaison_unit_ids, status=MemberReport.Status.CONFIRMED)
+            if scope.liaison_unit_ids
+            else Q(pk__in=[])
+        )
+        return prefix_q("community__area_code", scope.read_codes) | own_unit | Q(user_id=user.pk)
+
+    return scoped(MemberReport, user, condition)
+
+
+def member_reports_to_manage(user) -> QuerySet[MemberReport]:
+    """The reports a secretary confirms: those of communities in their subtree."""
+    return scoped(MemberReport, user, lambda scope: prefix_q("community__area_code", scope.manage_codes))
+
+
+def own_member_report(user) -> MemberReport | None:
+    """The user's live report (waiting or confirmed), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        MemberReport.objects.filter(
+            user_id=user.pk, status__in=[MemberReport.Status.PENDING, MemberReport.Status.CONFIRMED]
+        )
+        .select_related("community", "unit")
+        .first()
+    )
+
+
+def manages_member_report(user, report) -> bool:
+    return _exists(member_reports_to_manage(user), report)
+
+
+def require_manages_member_report(user, report) -> None:
+    if not manages_member_report(user, report):
+        raise PermissionDenied
+
+
+def unreported_units(user, year: int) -> QuerySet[MemberUnit]:
+    """The units sitting on a community in the user's subtree that have not reported to it this year."""
+    scope = scope_of(user)
+    codes = None if scope.is_superuser else scope.read_codes
+    memberships = Membership.objects.current().filter(committee__level="community", unit_id=OuterRef("pk"))
+    if codes is not None:
+        memberships = memberships.filter(prefix_q("committee__area_code", codes))
+    reported = OrganisationReport.objects.filter(
+        unit_id=OuterRef("unit_id"), community_id=OuterRef("committee_id"), year=year
+    )
+    return MemberUnit.objects.filter(Exists(memberships.filter(~Exists(reported))))
+
+
 # --- Object checks -------------------------------------------------------------------------------------------
 
 _VISIBLE = {
@@ -476,6 +572,8 @@ _VISIBLE = {
     Project: projects_for,
     Department: departments_for,
     DutySeat: duty_seats_for,
+    OrganisationReport: organisation_reports_for,
+    MemberReport: member_reports_for,
 }
 _CHANGEABLE = {
     Committee: committees_to_manage,
@@ -488,6 +586,8 @@ _CHANGEABLE = {
     CollectionRound: rounds_to_manage,
     Department: departments_to_manage,
     DutySeat: duty_seats_to_manage,
+    OrganisationReport: organisation_reports_to_manage,
+    MemberReport: member_reports_to_manage,
 }
 
 

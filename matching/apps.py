@@ -23,3 +23,10 @@ class MatchingConfig(AppConfig):
         # 吹哨报到: the department's open summons, and the secretaries' overdue ones.
         register_todo("summons", summons.todo_for_department, order=30)
         register_todo("summons_overdue", summons.todo_for_secretary, order=31)
+
+        # 双报到: the member's coming tasks, the secretary's reports and hours to confirm (config/todo.py)
+        from config.todo import register_todo
+        from matching import volunteering
+
+        register_todo("member_tasks", volunteering.todos_of_member, order=60)
+        register_todo("volunteering_to_confirm", volunteering.todos_of_secretary, order=61)

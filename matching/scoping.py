@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from committees.models import Allocation, Committee, Need, Project, Resource, Seat
+from committees.models import Allocation, Committee, MemberReport, Need, Project, Resource, Seat
 from committees.scoping import (  # noqa: F401  (re-exported: the registry's gate under matching's one name)
     VOTING_ROLES,
     Scope,
@@ -24,7 +25,11 @@ from committees.scoping import (  # noqa: F401  (re-exported: the registry's gat
     departments_to_summon,
     manages_anything,
     manages_committee,
+    member_reports_for,
+    member_reports_to_manage,
     needs_for,
+    organisation_reports_for,
+    own_member_report,
     people_for,
     prefix_q,
     projects_for,
@@ -55,6 +60,7 @@ from .models import (
     RulesOfProcedure,
 )
 from .models.summons import DepartmentFigures, Summons, SummonsPart, SummonsRecord, SummonsRules
+from .models.volunteering import CommunityTask, SignUp
 
 
 def runs_for(user) -> QuerySet[MatchingRun]:
@@ -468,3 +474,83 @@ def can_view_record(user, obj) -> bool:
     if visible is None:
         return can_view(user, obj)
     return visible(user).filter(pk=obj.pk).exists()
+
+
+# --- Community tasks (社区任务) for reported party members ----------------------------------------------------------
+
+
+def _member_tasks_q(scope: Scope) -> Q:
+    """The published tasks of the communities the member reported to, and the street-wide ones of their streets."""
+    if not scope.member_community_ids:
+        return Q(pk__in=[])
+    streets = Committee.objects.filter(pk__in=scope.member_community_ids).values("parent_id")
+    return Q(status=CommunityTask.Status.PUBLISHED) & (
+        Q(community_id__in=scope.member_community_ids) | Q(street_wide=True, community__parent_id__in=streets)
+    )
+
+
+def tasks_for(user) -> QuerySet[CommunityTask]:
+    """Secretaries and overseers: the tasks of their subtree; a reported member: their community's published
+    tasks (and the street's, when widened)."""
+    return scoped(
+        CommunityTask,
+        user,
+        lambda scope: prefix_q("community__area_code", scope.read_codes) | _member_tasks_q(scope),
+    )
+
+
+def tasks_to_manage(user) -> QuerySet[CommunityTask]:
+    return scoped(CommunityTask, user, lambda scope: prefix_q("community__area_code", scope.manage_codes))
+
+
+def manages_task(user, task) -> bool:
+    return tasks_to_manage(user).filter(pk=getattr(task, "pk", task)).exists()
+
+
+def require_manages_task(user, task) -> None:
+    if not manages_task(user, task):
+        raise PermissionDenied
+
+
+def sign_ups_for(user) -> QuerySet[SignUp]:
+    """Secretaries and overseers: sign-ups for their subtree's tasks; a liaison: their unit's members' (hours,
+    双向反馈); a member: their own."""
+
+    def condition(scope: Scope) -> Q:
+        units = scope.liaison_unit_ids
+        own_unit = Q(member__unit_id__in=units) if units else Q(pk__in=[])
+        return (
+            prefix_q("task__community__area_code", scope.read_codes) | own_unit | Q(member__user_id=user.pk)
+        )
+
+    return scoped(SignUp, user, condition)
+
+
+def sign_ups_to_manage(user) -> QuerySet[SignUp]:
+    """Sign-ups a secretary checks in and confirms hours for."""
+    return scoped(SignUp, user, lambda scope: prefix_q("task__community__area_code", scope.manage_codes))
+
+
+def member_report_of(user) -> MemberReport | None:
+    """The user's confirmed report (the one that lets them sign up), if any."""
+    if not scope_of(user).member_community_ids:
+        return None
+    return (
+        MemberReport.objects.filter(user_id=user.pk, status=MemberReport.Status.CONFIRMED)
+        .select_related("community")
+        .first()
+    )
+
+
+def can_sign_up(user, task) -> bool:
+    """A reported member who sees the task, while it is open, has places and has not started."""
+    return (
+        task.status == CommunityTask.Status.PUBLISHED
+        and not task.is_full
+        and task.starts_at > timezone.now()
+        and tasks_for(user).filter(pk=task.pk).filter(_member_tasks_q(scope_of(user))).exists()
+    )
+
+
+def owns_sign_up(user, sign_up) -> bool:
+    return sign_up.member.user_id == user.pk

@@ -27,3 +27,18 @@ urlpatterns = [
         name="results_publish",
     ),
 ]
+
+# 双报到: the party members' phone pages (matching/views/members.py)
+from matching.views import members  # noqa: E402
+
+urlpatterns += [
+    path("members/", members.home, name="members_home"),
+    path("members/register/", members.register, name="members_register"),
+    path("members/tasks/", members.task_list, name="members_tasks"),
+    path("members/tasks/<int:pk>/", members.task_detail, name="members_task"),
+    path("members/tasks/<int:pk>/live.json", members.task_live, name="members_task_live"),
+    path("members/tasks/<int:pk>/mobilise/", members.task_mobilise, name="members_task_mobilise"),
+    path("members/hours/", members.my_hours, name="members_hours"),
+    path("members/commitment/", members.my_commitment, name="members_commitment"),
+    path("members/unit/", members.unit_members, name="members_unit"),
+]

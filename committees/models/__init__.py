@@ -28,3 +28,4 @@ from .registry import (  # noqa: F401
     UnitKind,
     User,
 )
+from .reporting import Commitment, MemberReport, OrganisationReport, Skill  # noqa: F401

@@ -40,6 +40,16 @@ from .registry import (  # noqa: F401
     update_person,
     update_unit,
 )
+from .reporting import (  # noqa: F401
+    add_commitment,
+    confirm_member,
+    register_member,
+    register_member_account,
+    reject_member,
+    report_organisation,
+    update_member_commitment,
+    withdraw_member,
+)
 from .rounds import (  # noqa: F401
     answer_nothing_this_time,
     open_collection_round,

@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
         "config.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "SkillEnum": "committees.models.reporting.Skill",  # 双报到
         "RecordStatusEnum": "committees.models.lists.ListRecord.Status",
         "RunStatusEnum": "matching.models.MatchingRun.Status",
         "ProposalStatusEnum": "matching.models.Proposal.Status",

@@ -22,4 +22,14 @@ router.register("summons-parts", summons.SummonsPartViewSet, basename="summons-p
 router.register("summons-records", summons.SummonsRecordViewSet, basename="summons-record")
 router.register("department-figures", summons.DepartmentFiguresViewSet, basename="department-figures")
 
+# 双报到 (matching/api/views/volunteering.py)
+from matching.api.views import volunteering  # noqa: E402
+
+router.register(
+    "organisation-reports", volunteering.OrganisationReportViewSet, basename="organisation-report"
+)
+router.register("member-reports", volunteering.MemberReportViewSet, basename="member-report")
+router.register("community-tasks", volunteering.CommunityTaskViewSet, basename="community-task")
+router.register("sign-ups", volunteering.SignUpViewSet, basename="sign-up")
+
 urlpatterns = router.urls

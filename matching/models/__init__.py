@@ -33,3 +33,4 @@ from .summons import (  # noqa: F401
     SummonsRecord,
     SummonsRules,
 )
+from .volunteering import CommunityTask, SignUp  # noqa: F401

@@ -324,6 +324,13 @@ class CommitteeFigures(models.Model):
     units_participating = models.PositiveIntegerField(_("units taking part"), default=0)
     committees = models.PositiveIntegerField(_("committees"), default=0)
     committees_compliant = models.PositiveIntegerField(_("committees with two plenaries"), default=0)
+    # 双报到 (definitions in matching/outcomes/figures.py)
+    organisations_reported = models.PositiveIntegerField(_("organisations reported"), default=0)
+    members_reported = models.PositiveIntegerField(_("party members reported"), default=0)
+    members_active = models.PositiveIntegerField(_("party members who served"), default=0)
+    service_hours = models.FloatField(_("hours served"), default=0)
+    tasks_due = models.PositiveIntegerField(_("community tasks"), default=0)
+    tasks_filled_on_time = models.PositiveIntegerField(_("tasks filled before their start"), default=0)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:

@@ -23,6 +23,17 @@ summons raised in the period):
   by the period's end.
 They are computed in the same pass, for the departments of the districts under `within` (the whole district's
 summons: a department is judged on all of them, so a pass over one street leaves departments as they were).
+
+- 双报到 (in-service party members and units' party organisations reporting to the community):
+  organisations reported: organisation reports to the subtree's communities made in the period;
+  members reported: party members' reports to the subtree's communities confirmed by the period's end and still
+  in force (not withdrawn);
+  members active: those members with at least one sign-up whose hours were confirmed, for a task that started in
+  the period (counted where the member reported, so each member counts once per subtree);
+  hours served: the confirmed hours of sign-ups for the subtree's tasks that started in the period (unconfirmed
+  sign-ups and check-ins count nothing);
+  tasks due / filled on time: the subtree's tasks (not cancelled) that started in the period / those of them
+  that had all the people they asked for before they started.
 Each event counts for the committee it belongs to and every committee above it: a division code's prefixes
 (6, 9 and 12 digits) are its district, street and community. Ranking by logins, clicks or time online is
 forbidden (2024 rules against formalism): nothing here counts them.
@@ -32,7 +43,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Min
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
 from committees.models import (
@@ -41,20 +52,24 @@ from committees.models import (
     CollectionRequest,
     Committee,
     Department,
+    MemberReport,
     Membership,
     Need,
+    OrganisationReport,
     Project,
     Resource,
 )
 from matching import bulk
 from matching.models import (
     CommitteeFigures,
+    CommunityTask,
     DepartmentFigures,
     Evaluation,
     Meeting,
     Proposal,
     Publication,
     RulesOfProcedure,
+    SignUp,
     SummonsPart,
 )
 from matching.outcomes import periods as periods_module
@@ -87,6 +102,15 @@ FIGURE_COUNTS = [
     "units_participating",
     "committees",
     "committees_compliant",
+]
+# 双报到 (see the definitions above; computed by _tally_volunteering)
+FIGURE_COUNTS += [
+    "organisations_reported",
+    "members_reported",
+    "members_active",
+    "service_hours",
+    "tasks_due",
+    "tasks_filled_on_time",
 ]
 
 
@@ -122,6 +146,7 @@ def compute(periods: list[Period], within: str = "") -> int:
     _tally_ratings(tallies, wanted, within, start, end)
     participation = _participation(wanted, within, start, end, committees)
     compliance = _compliance(wanted, within, committees)
+    volunteering = _tally_volunteering(wanted, within)
 
     frozen = set(
         Publication.objects.filter(committee__area_code__startswith=within, period__in=wanted).values_list(
@@ -151,6 +176,7 @@ def compute(periods: list[Period], within: str = "") -> int:
                     units_participating=participating,
                     committees=total,
                     committees_compliant=compliant,
+                    **volunteering.get((code, key), {}),
                 )
             )
     bulk.upsert(
@@ -398,3 +424,72 @@ def compute_departments(periods: list[Period], within: str = "", now=None) -> in
         update_fields=[*DEPARTMENT_FIGURE_COUNTS, "computed_at"],
     )
     return len(rows)
+
+
+# --- 双报到: reported organisations and members, their service -----------------------------------------------------
+
+
+def _tally_volunteering(wanted, within) -> dict[tuple[str, str], dict]:
+    """The 双报到 counts per (committee code, period), rolled up to every committee above: a few grouped queries per
+    period, whatever the number of members and service records."""
+    counts: dict[tuple[str, str], dict] = defaultdict(lambda: dict.fromkeys(FIGURE_COUNTS[-6:], 0))
+
+    def add(key, rows, name):
+        for code, value in rows:
+            for prefix in ancestors(code):
+                counts[(prefix, key)][name] += value or 0
+
+    for key, period in wanted.items():
+        start, end = period.start_at(), period.end_at()
+        add(
+            key,
+            OrganisationReport.objects.filter(
+                community__area_code__startswith=within, reported_at__gte=start, reported_at__lt=end
+            )
+            .values_list("community__area_code")
+            .annotate(n=Count("pk"))
+            .order_by(),
+            "organisations_reported",
+        )
+        add(
+            key,
+            MemberReport.objects.filter(
+                community__area_code__startswith=within, status="confirmed", confirmed_at__lt=end
+            )
+            .values_list("community__area_code")
+            .annotate(n=Count("pk"))
+            .order_by(),
+            "members_reported",
+        )
+        served = SignUp.objects.filter(
+            status="confirmed", task__starts_at__gte=start, task__starts_at__lt=end
+        )
+        add(
+            key,
+            served.filter(member__community__area_code__startswith=within)
+            .values_list("member__community__area_code")
+            .annotate(n=Count("member_id", distinct=True))
+            .order_by(),
+            "members_active",
+        )
+        add(
+            key,
+            served.filter(task__community__area_code__startswith=within)
+            .values_list("task__community__area_code")
+            .annotate(h=Sum("hours"))
+            .order_by(),
+            "service_hours",
+        )
+        tasks = CommunityTask.objects.filter(
+            community__area_code__startswith=within, starts_at__gte=start, starts_at__lt=end
+        ).exclude(status="cancelled")
+        grouped = (
+            tasks.values_list("community__area_code")
+            .annotate(n=Count("pk"), filled=Count("pk", filter=Q(filled_at__lte=F("starts_at"))))
+            .order_by()
+        )
+        add(key, [(code, n) for code, n, _filled in grouped], "tasks_due")
+        add(key, [(code, filled) for code, _n, filled in grouped], "tasks_filled_on_time")
+    for row in counts.values():
+        row["service_hours"] = round(float(row["service_hours"]), 1)
+    return counts

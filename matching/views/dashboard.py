@@ -26,6 +26,8 @@ def home(request):
         return redirect("admin:index")
     if scope.is_department and not scope.is_liaison:
         return redirect("summons_home")  # 吹哨报到: a department's person lands on their summons
+    if not scope.is_liaison and scoping.own_member_report(request.user):  # 双报到: a party member's own pages
+        return redirect("members_home")
     if request.method == "POST" and "mark_read" in request.POST:
         notifications.mark_all_read(by=request.user)
         return redirect("home")

@@ -1,0 +1,41 @@
+"""The two ledger actions (masked, and in full with a logged purpose) for the 双报到 admins."""
+
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from committees import scoping
+from committees.ledgers import reporting as ledgers
+from config.admin.base import read_only_action
+
+from .forms import PurposeForm
+
+
+class ReportingLedgerActions:
+    @read_only_action
+    @admin.action(description=_("Export the selected rows as a ledger (xlsx, personal data masked)"))
+    def export_ledger(self, request, queryset):
+        return ledgers.ledger_response(request.user, queryset)
+
+    @admin.action(description=_("Export with personal data in full…"), permissions=["export_in_full"])
+    def export_ledger_in_full(self, request, queryset):
+        form = PurposeForm(request.POST if "purpose" in request.POST else None)
+        if form.is_valid():
+            return ledgers.ledger_response(
+                request.user, queryset, purpose=form.cleaned_data["purpose"], filters=request.GET.urlencode()
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Export with personal data in full"),
+            "form": form,
+            "count": queryset.count(),
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_url": request.get_full_path(),
+        }
+        return TemplateResponse(request, "admin/committees/export_in_full.html", context)
+
+    def has_export_in_full_permission(self, request) -> bool:
+        return scoping.scope_of(request.user).manages_anything
