@@ -12,3 +12,10 @@ class CommitteesConfig(AppConfig):
         from .middleware import stamp_login
 
         user_logged_in.connect(stamp_login, dispatch_uid="committees.stamp_login")
+
+        from config.todo import register_todo
+
+        from .services import intake
+
+        # The community secretary's inbox of residents' submissions (民事民提).
+        register_todo("resident_submissions", intake.inbox_todos, order=50)

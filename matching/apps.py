@@ -12,3 +12,9 @@ class MatchingConfig(AppConfig):
 
         # A need or resource that leaves the lists closes its open topics (committees cannot import matching).
         records.register_closer(deliberate.close_topics_of_record)
+
+        from committees.services import intake
+        from matching.outcomes import residents
+
+        # A resident's follow-up link shows "matched" once the pipeline proposed their need.
+        intake.register_match_probe(residents.has_proposal)

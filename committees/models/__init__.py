@@ -1,6 +1,7 @@
 """The registry (committees, units, memberships, seats) and the three lists (resources, needs, projects)."""
 
 from .access import ApiToken  # noqa: F401
+from .intake import Submission  # noqa: F401
 from .lists import (  # noqa: F401
     Allocation,
     Category,

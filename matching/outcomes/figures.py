@@ -12,11 +12,15 @@ Definitions (the cohort is the needs published in the period within the subtree)
   collection round in the period, of those units;
 - meeting compliance: committees of the subtree that held two plenary meetings in the period's year, up to the
   period's end.
+- residents' satisfaction rate (居民满意率), kept apart from the units' ratings: residents' ratings of 4 or 5 given
+  in the period on the subtree's projects, plus survey answers (of the subtree's committees' surveys, answered in
+  the period) whose mean answer is 4 or more, of all those ratings and answers.
 Each event counts for the committee it belongs to and every committee above it: a division code's prefixes
 (6, 9 and 12 digits) are its district, street and community. Ranking by logins, clicks or time online is
 forbidden (2024 rules against formalism): nothing here counts them.
 """
 
+import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,6 +40,7 @@ from committees.models import (
 )
 from matching import bulk
 from matching.models import CommitteeFigures, Evaluation, Meeting, Proposal, Publication, RulesOfProcedure
+from matching.models.residents import ResidentRating, SurveyAnswer
 from matching.outcomes import periods as periods_module
 from matching.outcomes.periods import Period
 
@@ -56,6 +61,10 @@ FIGURE_COUNTS = [
     "units_participating",
     "committees",
     "committees_compliant",
+    "resident_ratings",
+    "resident_ratings_satisfied",
+    "survey_answers",
+    "survey_answers_satisfied",
 ]
 
 
@@ -73,6 +82,10 @@ class Tally:
     ratings_satisfied: int = 0
     days_to_confirm: list = field(default_factory=list)
     days_to_complete: list = field(default_factory=list)
+    resident_ratings: int = 0
+    resident_ratings_satisfied: int = 0
+    survey_answers: int = 0
+    survey_answers_satisfied: int = 0
 
 
 def compute(periods: list[Period], within: str = "") -> int:
@@ -89,6 +102,7 @@ def compute(periods: list[Period], within: str = "") -> int:
 
     _tally_needs(tallies, wanted, within, start, end, now)
     _tally_ratings(tallies, wanted, within, start, end)
+    _tally_residents(tallies, wanted, within, start, end)
     participation = _participation(wanted, within, start, end, committees)
     compliance = _compliance(wanted, within, committees)
 
@@ -120,6 +134,10 @@ def compute(periods: list[Period], within: str = "") -> int:
                     units_participating=participating,
                     committees=total,
                     committees_compliant=compliant,
+                    resident_ratings=tally.resident_ratings,
+                    resident_ratings_satisfied=tally.resident_ratings_satisfied,
+                    survey_answers=tally.survey_answers,
+                    survey_answers_satisfied=tally.survey_answers_satisfied,
                 )
             )
     bulk.upsert(
@@ -217,6 +235,33 @@ def _tally_ratings(tallies, wanted, within, start, end) -> None:
                 tally = tallies[(prefix, key)]
                 tally.ratings += 1
                 tally.ratings_satisfied += score >= SATISFIED_FROM
+
+
+def _tally_residents(tallies, wanted, within, start, end) -> None:
+    """Residents' ratings and survey answers, counted where the project's or survey's committee sits."""
+    ratings = ResidentRating.objects.filter(
+        created_at__gte=start, created_at__lt=end, project__committee__area_code__startswith=within
+    ).values_list("project__committee__area_code", "created_at", "score")
+    # A survey answer keeps its day only (anonymity): the day counts from local midnight.
+    answers = SurveyAnswer.objects.filter(
+        created_on__gte=timezone.localtime(start).date(),
+        created_on__lt=timezone.localtime(end).date(),
+        survey__committee__area_code__startswith=within,
+    ).values_list("survey__committee__area_code", "created_on", "mean")
+    rows = [(code, moment, score >= SATISFIED_FROM, "resident_ratings") for code, moment, score in ratings]
+    rows += [(code, _start_of(day), mean >= SATISFIED_FROM, "survey_answers") for code, day, mean in answers]
+    for code, moment, satisfied, name in rows:
+        for key in periods_module.keys_containing(moment):
+            if key not in wanted:
+                continue
+            for prefix in ancestors(code):
+                tally = tallies[(prefix, key)]
+                setattr(tally, name, getattr(tally, name) + 1)
+                setattr(tally, f"{name}_satisfied", getattr(tally, f"{name}_satisfied") + satisfied)
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _participation(wanted, within, start, end, committees) -> dict[tuple[str, str], tuple[int, int]]:
