@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Committee, Level, Need, Project
+from committees.models import Allocation, Committee, Level, Need, Project
 from committees.services.intake import keyed_hash, normalise_phone
 from matching import scoping
 from matching.models import Evaluation, Proposal, Publication
@@ -60,7 +60,9 @@ def rate(*, project: Project, code: str, phone: str, score: int, comment: str = 
             rating.save()
     except IntegrityError as error:
         raise ValidationError({"phone": _("This phone number has already rated this project.")}) from error
-    transaction.on_commit(lambda: forget_public_pages(project.committee.area_code))
+    # Dropped now and again after the commit, so that no page rendered meanwhile keeps the old rate cached.
+    forget_public_pages(project)
+    transaction.on_commit(lambda: forget_public_pages(project))
     return rating
 
 
@@ -163,8 +165,12 @@ def public_notice(committee: Committee) -> dict:
             :PUBLIC_LIST_SIZE
         ]
     )
+    # A community's need is often served by a project its street confirmed: the project shows on both pages.
+    served_here = Allocation.objects.filter(need__committee__area_code__startswith=within).values(
+        "project_id"
+    )
     projects = list(
-        Project.objects.filter(committee__area_code__startswith=within)
+        Project.objects.filter(Q(committee__area_code__startswith=within) | Q(pk__in=served_here))
         .exclude(status=Project.Status.CANCELLED)
         .select_related("committee", "lead_unit")
         .order_by("-starts_on", "-pk")[:PUBLIC_LIST_SIZE]
@@ -242,9 +248,14 @@ def page_key(area_code: str, name: str) -> str:
     return f"public:{area_code}:{name}"
 
 
-def forget_public_pages(area_code: str) -> None:
-    """Drop the cached public pages of a committee and of those above it (a rating changes what they show)."""
-    codes = figures.ancestors(area_code)
+def forget_public_pages(project: Project) -> None:
+    """Drop the cached public pages that show the project: its committee's and those above it, and those of the
+    communities whose needs it serves (a rating changes what they show)."""
+    codes = set(figures.ancestors(project.committee.area_code))
+    for code in Allocation.objects.filter(project=project).values_list(
+        "need__committee__area_code", flat=True
+    ):
+        codes.update(figures.ancestors(code))
     cache.delete_many(
         [page_key(code, "notice") for code in codes] + [page_key(code, "notice-en") for code in codes]
     )
@@ -258,3 +269,12 @@ def has_proposal(need_id: int) -> bool:
 def require_public_committee(committee) -> None:
     if committee.level not in (Level.COMMUNITY, Level.STREET):
         raise PermissionDenied
+
+
+def public_project_ids() -> list[int]:
+    """Projects with a public rating page (completed, in a community or street)."""
+    return list(
+        Project.objects.filter(
+            status=Project.Status.COMPLETED, committee__level__in=(Level.COMMUNITY, Level.STREET)
+        ).values_list("pk", flat=True)
+    )
