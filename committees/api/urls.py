@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import auth_views, views
+from . import auth_views, intake, views
 
 router = DefaultRouter()
 router.register("committees", views.CommitteeViewSet, basename="committee")
@@ -13,6 +13,7 @@ router.register("collection-requests", views.CollectionRequestViewSet, basename=
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("needs", views.NeedViewSet, basename="need")
 router.register("resources", views.ResourceViewSet, basename="resource")
+router.register("resident-submissions", intake.SubmissionViewSet, basename="resident-submission")
 
 urlpatterns = [
     path("auth/token/", auth_views.ObtainTokenView.as_view(), name="api-token"),

@@ -2,3 +2,4 @@
 home page's panels."""
 
 from . import runs, topics, meetings, outcomes, panels  # noqa: F401, I001  (registration order)
+from . import residents  # noqa: F401, E402  (residents' ratings and surveys, last)

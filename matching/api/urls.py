@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from matching.api.views import outcomes, pipeline
+from matching.api.views import outcomes, pipeline, residents
 
 router = DefaultRouter()
 router.register("matching-runs", pipeline.MatchingRunViewSet, basename="matching-run")
@@ -15,5 +15,6 @@ router.register("projects", outcomes.ProjectViewSet, basename="project")
 router.register("evaluations", outcomes.EvaluationViewSet, basename="evaluation")
 router.register("figures", outcomes.CommitteeFiguresViewSet, basename="committee-figures")
 router.register("publications", outcomes.PublicationViewSet, basename="publication")
+router.register("resident-surveys", residents.SurveyViewSet, basename="resident-survey")
 
 urlpatterns = router.urls

@@ -85,14 +85,7 @@ def create_survey(*, by, committee: Committee, title: str, questions, opens_on, 
     scoping.require_manages_committee(by, committee)
     if committee.level == Level.DISTRICT:
         raise ValidationError({"committee": _("A survey is of a community's or a street's residents.")})
-    questions = [str(q).strip() for q in questions if str(q).strip()]
-    low, high = SURVEY_QUESTIONS
-    if not low <= len(questions) <= high:
-        raise ValidationError(
-            {"questions": _("Ask between %(low)d and %(high)d questions.") % {"low": low, "high": high}}
-        )
-    if any(len(q) > 100 for q in questions):
-        raise ValidationError({"questions": _("Keep each question under 100 characters.")})
+    questions = clean_questions(questions)
     survey = Survey(
         committee=committee,
         title=title,
@@ -104,6 +97,19 @@ def create_survey(*, by, committee: Committee, title: str, questions, opens_on, 
     survey.full_clean()
     survey.save()
     return survey
+
+
+def clean_questions(questions) -> list[str]:
+    """A handful of non-empty questions of under 100 characters each, or a ValidationError on "questions"."""
+    questions = [str(q).strip() for q in questions if str(q).strip()]
+    low, high = SURVEY_QUESTIONS
+    if not low <= len(questions) <= high:
+        raise ValidationError(
+            {"questions": _("Ask between %(low)d and %(high)d questions.") % {"low": low, "high": high}}
+        )
+    if any(len(q) > 100 for q in questions):
+        raise ValidationError({"questions": _("Keep each question under 100 characters.")})
+    return questions
 
 
 def survey_is_open(survey: Survey, today: datetime.date | None = None) -> bool:
@@ -129,7 +135,7 @@ def answer_survey(*, survey: Survey, scores) -> SurveyAnswer:
 
 def survey_results(survey: Survey) -> dict:
     """Per question: the answers' count and mean; overall: the share averaging 4 or more."""
-    answers = list(survey.answers.values_list("scores", "mean"))
+    answers = [(answer.scores, answer.mean) for answer in survey.answers.all()]  # prefetched on lists
     count = len(answers)
     per_question = []
     for index, question in enumerate(survey.questions):
