@@ -16,3 +16,10 @@ class CommitteesConfig(AppConfig):
         from . import todos
 
         todos.register()  # the liaison's collection requests, the secretary's overdue rounds (config.todo)
+
+        from config.todo import register_todo
+
+        from .services import intake
+
+        # The community secretary's inbox of residents' submissions (民事民提).
+        register_todo("resident_submissions", intake.inbox_todos, order=50)

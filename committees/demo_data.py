@@ -129,6 +129,8 @@ DEMO_PEOPLE = [
     ("liaison_hospital", "吴芳", [("110101005", "liaison", "北京市东城区第一人民医院", "党建联络员")]),
     ("liaison_tianqiao", "郑磊", [("110102014", "liaison", "北京天桥艺术中心", "党建联络员")]),
     ("liaison_eldercare", "钱秀兰", [("110101005", "liaison", "北新桥养老照料中心", "党建联络员")]),
+    # 民安社区's secretary: residents' submissions reach their inbox (民事民提)
+    ("minan_secretary", "马红梅", [("110101005001", "secretary", None, "民安社区党委书记、协调委员会秘书")]),
 ]
 
 # Published needs and resources of Beixinqiao units, so that matching has something to pair in the demo:

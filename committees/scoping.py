@@ -33,6 +33,7 @@ from .models import (
     Project,
     Resource,
     Seat,
+    Submission,
     User,
 )
 
@@ -712,3 +713,32 @@ def manages_committee(user, committee) -> bool:
 def require_manages_committee(user, committee) -> None:
     if not manages_committee(user, committee):
         raise PermissionDenied
+
+
+# --- Residents' submissions (民事民提) ------------------------------------------------------------------------------
+# A submission reaches the secretaries of its own community only (not those above it): they call the resident
+# back. Residents themselves hold no account; the public pages check the submission's private token instead.
+
+
+def submissions_for(user) -> QuerySet[Submission]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Submission.objects.all()
+    if not scope.manage_codes:
+        return Submission.objects.none()
+    own = Seat.objects.current().filter(user_id=user.pk, role=Seat.Role.SECRETARY).values("committee_id")
+    return Submission.objects.filter(committee_id__in=own)
+
+
+def handles_submission(user, submission) -> bool:
+    return _exists(submissions_for(user), submission)
+
+
+def require_handles_submission(user, submission) -> None:
+    if not handles_submission(user, submission):
+        raise PermissionDenied
+
+
+def intake_committees() -> QuerySet[Committee]:
+    """The committees a resident may submit to: communities (a street's residents use their community's code)."""
+    return Committee.objects.filter(level="community")

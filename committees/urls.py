@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from committees.views import lists
+from committees.views import lists, public
 from committees.views import notifications as notification_views
 
 
@@ -32,4 +32,8 @@ urlpatterns = [
     path("<kind:kind>/<int:pk>/edit/", lists.record_edit, name="record_edit"),
     path("<kind:kind>/<int:pk>/publish/", lists.record_publish, name="record_publish"),
     path("<kind:kind>/<int:pk>/withdraw/", lists.record_withdraw, name="record_withdraw"),
+    # Residents (民事民提): public, no account
+    path("residents/follow/<str:token>/", public.follow_up, name="resident_follow_up"),
+    path("residents/<str:area_code>/", public.intake_form, name="resident_intake"),
+    path("residents/<str:area_code>/poster/", public.poster, name="resident_poster"),
 ]

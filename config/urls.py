@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("committees.accounts_urls")),
+    path("captcha/", include("captcha.urls")),
     path("", include("matching.urls")),
     path("", include("committees.urls")),
 ]

@@ -30,3 +30,9 @@ class MatchingConfig(AppConfig):
 
         register_todo("member_tasks", volunteering.todos_of_member, order=60)
         register_todo("volunteering_to_confirm", volunteering.todos_of_secretary, order=61)
+
+        from committees.services import intake
+        from matching.outcomes import residents
+
+        # A resident's follow-up link shows "matched" once the pipeline proposed their need.
+        intake.register_match_probe(residents.has_proposal)

@@ -57,7 +57,10 @@ from .models import (
     ProjectUpdate,
     Proposal,
     Publication,
+    RatingCode,
+    ResidentRating,
     RulesOfProcedure,
+    Survey,
 )
 from .models.summons import DepartmentFigures, Summons, SummonsPart, SummonsRecord, SummonsRules
 from .models.volunteering import CommunityTask, SignUp
@@ -554,3 +557,38 @@ def can_sign_up(user, task) -> bool:
 
 def owns_sign_up(user, sign_up) -> bool:
     return sign_up.member.user_id == user.pk
+
+
+# --- Residents (民事民评 · 满意度调查): what secretaries see of residents' ratings and surveys --------------------------
+# Residents hold no account: the public pages check a project's rating code or a survey's link (outcomes.residents).
+
+
+def rating_codes_for(user) -> QuerySet[RatingCode]:
+    return scoped(RatingCode, user, lambda scope: prefix_q("project__committee__area_code", scope.read_codes))
+
+
+def rating_codes_to_manage(user) -> QuerySet[RatingCode]:
+    return scoped(
+        RatingCode, user, lambda scope: prefix_q("project__committee__area_code", scope.manage_codes)
+    )
+
+
+def resident_ratings_for(user) -> QuerySet[ResidentRating]:
+    return scoped(
+        ResidentRating, user, lambda scope: prefix_q("project__committee__area_code", scope.read_codes)
+    )
+
+
+def surveys_for(user) -> QuerySet[Survey]:
+    return scoped(Survey, user, lambda scope: prefix_q("committee__area_code", scope.read_codes))
+
+
+def surveys_to_manage(user) -> QuerySet[Survey]:
+    return scoped(Survey, user, lambda scope: prefix_q("committee__area_code", scope.manage_codes))
+
+
+def ratable_projects(user) -> QuerySet[Project]:
+    """Completed projects of committees the user manages: the choices for issuing a rating code."""
+    return Project.objects.filter(
+        status=Project.Status.COMPLETED, committee__in=committees_to_manage(user)
+    ).exclude(rating_code__isnull=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching.views import dashboard, projects, results, summons
+from matching.views import dashboard, projects, public, results, summons
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -26,6 +26,10 @@ urlpatterns = [
         results.results_publish,
         name="results_publish",
     ),
+    # Residents (公示 · 民事民评 · 满意度调查): public, no account
+    path("notice/<str:area_code>/", public.notice, name="public_notice"),
+    path("notice/projects/<int:pk>/rate/", public.rate_project, name="resident_rate"),
+    path("notice/surveys/<str:token>/", public.survey, name="resident_survey"),
 ]
 
 # 双报到: the party members' phone pages (matching/views/members.py)

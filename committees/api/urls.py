@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import auth_views, departments, views
+from . import auth_views, departments, intake, views
 
 router = DefaultRouter()
 router.register("committees", views.CommitteeViewSet, basename="committee")
@@ -14,6 +14,7 @@ router.register("categories", views.CategoryViewSet, basename="category")
 router.register("needs", views.NeedViewSet, basename="need")
 router.register("resources", views.ResourceViewSet, basename="resource")
 router.register("departments", departments.DepartmentViewSet, basename="department")  # 吹哨报到
+router.register("resident-submissions", intake.SubmissionViewSet, basename="resident-submission")
 
 urlpatterns = [
     path("auth/token/", auth_views.ObtainTokenView.as_view(), name="api-token"),

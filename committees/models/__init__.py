@@ -2,6 +2,7 @@
 
 from .access import ApiToken  # noqa: F401
 from .departments import Department, DutySeat  # noqa: F401
+from .intake import Submission  # noqa: F401
 from .lists import (  # noqa: F401
     Allocation,
     Category,

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
+    "captcha",  # django-simple-captcha: the residents' intake form
     "committees",
     "matching",
 ]

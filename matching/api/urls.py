@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from matching.api.views import outcomes, pipeline, summons
+from matching.api.views import outcomes, pipeline, residents, summons
 
 router = DefaultRouter()
 router.register("matching-runs", pipeline.MatchingRunViewSet, basename="matching-run")
@@ -15,6 +15,7 @@ router.register("projects", outcomes.ProjectViewSet, basename="project")
 router.register("evaluations", outcomes.EvaluationViewSet, basename="evaluation")
 router.register("figures", outcomes.CommitteeFiguresViewSet, basename="committee-figures")
 router.register("publications", outcomes.PublicationViewSet, basename="publication")
+router.register("resident-surveys", residents.SurveyViewSet, basename="resident-survey")
 
 # 吹哨报到
 router.register("summonses", summons.SummonsViewSet, basename="summons")

@@ -231,6 +231,7 @@ class Indicator(models.Model):
         SATISFACTION = "satisfaction", _("Share of ratings of 4 or 5")
         RESOURCES_OFFERED = "resources_offered", _("Resources published (against the best unit)")
         ROUNDS_ANSWERED = "rounds_answered", _("Collection rounds answered")
+        RESIDENT_SATISFACTION = "residents", _("Residents' satisfaction (ratings and surveys)")
 
     tree = models.ForeignKey(
         IndicatorTree, verbose_name=_("indicator system"), on_delete=models.CASCADE, related_name="indicators"
@@ -331,6 +332,12 @@ class CommitteeFigures(models.Model):
     service_hours = models.FloatField(_("hours served"), default=0)
     tasks_due = models.PositiveIntegerField(_("community tasks"), default=0)
     tasks_filled_on_time = models.PositiveIntegerField(_("tasks filled before their start"), default=0)
+
+    # Residents' satisfaction (居民满意率), apart from the units' ratings: their ratings and survey answers.
+    resident_ratings = models.PositiveIntegerField(_("residents' ratings"), default=0)
+    resident_ratings_satisfied = models.PositiveIntegerField(_("residents' ratings of 4 or 5"), default=0)
+    survey_answers = models.PositiveIntegerField(_("survey answers"), default=0)
+    survey_answers_satisfied = models.PositiveIntegerField(_("survey answers averaging 4 or more"), default=0)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:
@@ -367,6 +374,13 @@ class CommitteeFigures(models.Model):
     @property
     def compliance_rate(self) -> float | None:
         return self._rate(self.committees_compliant, self.committees)
+
+    @property
+    def resident_satisfaction_rate(self) -> float | None:
+        return self._rate(
+            self.resident_ratings_satisfied + self.survey_answers_satisfied,
+            self.resident_ratings + self.survey_answers,
+        )
 
 
 class UnitReputation(models.Model):

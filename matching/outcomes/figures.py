@@ -12,6 +12,24 @@ Definitions (the cohort is the needs published in the period within the subtree)
   collection round in the period, of those units;
 - meeting compliance: committees of the subtree that held two plenary meetings in the period's year, up to the
   period's end.
+- 双报到 (in-service party members and units' party organisations reporting to the community):
+  organisations reported: organisation reports to the subtree's communities made in the period;
+  members reported: party members' reports to the subtree's communities confirmed by the period's end and still
+  in force (not withdrawn);
+  members active: those members with at least one sign-up whose hours were confirmed, for a task that started in
+  the period (counted where the member reported, so each member counts once per subtree);
+  hours served: the confirmed hours of sign-ups for the subtree's tasks that started in the period (unconfirmed
+  sign-ups and check-ins count nothing);
+  tasks due / filled on time: the subtree's tasks (not cancelled) that started in the period / those of them
+  that had all the people they asked for before they started.
+- residents' satisfaction rate (居民满意率), kept apart from the units' ratings: residents' ratings of 4 or 5 given
+  in the period on the subtree's projects, plus survey answers (of the subtree's committees' surveys, answered in
+  the period) whose mean answer is 4 or more, of all those ratings and answers.
+
+Each event counts for the committee it belongs to and every committee above it: a division code's prefixes
+(6, 9 and 12 digits) are its district, street and community. Ranking by logins, clicks or time online is
+forbidden (2024 rules against formalism): nothing here counts them.
+
 Departments' figures (考核评价 of 吹哨报到), per department and period (the cohort is the department's parts in the
 summons raised in the period):
 - summons received: the cohort;
@@ -23,22 +41,9 @@ summons raised in the period):
   by the period's end.
 They are computed in the same pass, for the departments of the districts under `within` (the whole district's
 summons: a department is judged on all of them, so a pass over one street leaves departments as they were).
-
-- 双报到 (in-service party members and units' party organisations reporting to the community):
-  organisations reported: organisation reports to the subtree's communities made in the period;
-  members reported: party members' reports to the subtree's communities confirmed by the period's end and still
-  in force (not withdrawn);
-  members active: those members with at least one sign-up whose hours were confirmed, for a task that started in
-  the period (counted where the member reported, so each member counts once per subtree);
-  hours served: the confirmed hours of sign-ups for the subtree's tasks that started in the period (unconfirmed
-  sign-ups and check-ins count nothing);
-  tasks due / filled on time: the subtree's tasks (not cancelled) that started in the period / those of them
-  that had all the people they asked for before they started.
-Each event counts for the committee it belongs to and every committee above it: a division code's prefixes
-(6, 9 and 12 digits) are its district, street and community. Ranking by logins, clicks or time online is
-forbidden (2024 rules against formalism): nothing here counts them.
 """
 
+import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -72,6 +77,7 @@ from matching.models import (
     SignUp,
     SummonsPart,
 )
+from matching.models.residents import ResidentRating, SurveyAnswer
 from matching.outcomes import periods as periods_module
 from matching.outcomes.periods import Period
 
@@ -102,6 +108,10 @@ FIGURE_COUNTS = [
     "units_participating",
     "committees",
     "committees_compliant",
+    "resident_ratings",
+    "resident_ratings_satisfied",
+    "survey_answers",
+    "survey_answers_satisfied",
 ]
 # 双报到 (see the definitions above; computed by _tally_volunteering)
 FIGURE_COUNTS += [
@@ -128,6 +138,10 @@ class Tally:
     ratings_satisfied: int = 0
     days_to_confirm: list = field(default_factory=list)
     days_to_complete: list = field(default_factory=list)
+    resident_ratings: int = 0
+    resident_ratings_satisfied: int = 0
+    survey_answers: int = 0
+    survey_answers_satisfied: int = 0
 
 
 def compute(periods: list[Period], within: str = "") -> int:
@@ -144,6 +158,7 @@ def compute(periods: list[Period], within: str = "") -> int:
 
     _tally_needs(tallies, wanted, within, start, end, now)
     _tally_ratings(tallies, wanted, within, start, end)
+    _tally_residents(tallies, wanted, within, start, end)
     participation = _participation(wanted, within, start, end, committees)
     compliance = _compliance(wanted, within, committees)
     volunteering = _tally_volunteering(wanted, within)
@@ -177,6 +192,10 @@ def compute(periods: list[Period], within: str = "") -> int:
                     committees=total,
                     committees_compliant=compliant,
                     **volunteering.get((code, key), {}),
+                    resident_ratings=tally.resident_ratings,
+                    resident_ratings_satisfied=tally.resident_ratings_satisfied,
+                    survey_answers=tally.survey_answers,
+                    survey_answers_satisfied=tally.survey_answers_satisfied,
                 )
             )
     bulk.upsert(
@@ -274,6 +293,33 @@ def _tally_ratings(tallies, wanted, within, start, end) -> None:
                 tally = tallies[(prefix, key)]
                 tally.ratings += 1
                 tally.ratings_satisfied += score >= SATISFIED_FROM
+
+
+def _tally_residents(tallies, wanted, within, start, end) -> None:
+    """Residents' ratings and survey answers, counted where the project's or survey's committee sits."""
+    ratings = ResidentRating.objects.filter(
+        created_at__gte=start, created_at__lt=end, project__committee__area_code__startswith=within
+    ).values_list("project__committee__area_code", "created_at", "score")
+    # A survey answer keeps its day only (anonymity): the day counts from local midnight.
+    answers = SurveyAnswer.objects.filter(
+        created_on__gte=timezone.localtime(start).date(),
+        created_on__lt=timezone.localtime(end).date(),
+        survey__committee__area_code__startswith=within,
+    ).values_list("survey__committee__area_code", "created_on", "mean")
+    rows = [(code, moment, score >= SATISFIED_FROM, "resident_ratings") for code, moment, score in ratings]
+    rows += [(code, _start_of(day), mean >= SATISFIED_FROM, "survey_answers") for code, day, mean in answers]
+    for code, moment, satisfied, name in rows:
+        for key in periods_module.keys_containing(moment):
+            if key not in wanted:
+                continue
+            for prefix in ancestors(code):
+                tally = tallies[(prefix, key)]
+                setattr(tally, name, getattr(tally, name) + 1)
+                setattr(tally, f"{name}_satisfied", getattr(tally, f"{name}_satisfied") + satisfied)
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _participation(wanted, within, start, end, committees) -> dict[tuple[str, str], tuple[int, int]]:

@@ -35,7 +35,14 @@ from matching.outcomes import evaluation, figures
 from matching.outcomes.periods import Period
 
 FIGURE_FIELDS = tuple(figures.FIGURE_COUNTS)
-RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "participation_rate", "compliance_rate")
+RATES = (
+    "response_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+    "participation_rate",
+    "compliance_rate",
+    "resident_satisfaction_rate",
+)
 
 
 def figures_dict(row: CommitteeFigures | None) -> dict:
@@ -96,6 +103,9 @@ def unit_ranking(committee: Committee, period: Period) -> list[dict]:
     unrated = evaluation.prior_mean()
     best_completed = max(completed.values(), default=0)
     best_offered = max(offered.values(), default=0)
+    # The residents' judgement (ratings and survey) is of the committee's area as a whole: every unit shares it.
+    own_figures = CommitteeFigures.objects.filter(committee=committee, period=period.key).first()
+    residents_rate = (own_figures.resident_satisfaction_rate or 0.0) / 100 if own_figures else 0.0
     metrics = {}
     rows = []
     for unit in units:
@@ -113,6 +123,7 @@ def unit_ranking(committee: Committee, period: Period) -> list[dict]:
             if best_offered
             else 0.0,
             Indicator.Metric.ROUNDS_ANSWERED: answered / asked if asked else 0.0,
+            Indicator.Metric.RESIDENT_SATISFACTION: residents_rate,
         }
         rows.append(
             {

@@ -57,7 +57,15 @@ class Command(BaseCommand):
         for username, name, seats in demo_data.DEMO_PEOPLE:
             code, role, unit, _position = seats[0]
             where = unit or next(
-                n for c, n in demo_data.DISTRICTS + [(s[0], s[1]) for s in demo_data.STREETS] if c == code
+                n
+                for c, n in demo_data.DISTRICTS
+                + [(s[0], s[1]) for s in demo_data.STREETS]
+                + [
+                    (f"{s[0]}{i:03d}", name)
+                    for s in demo_data.STREETS
+                    for i, name in enumerate(s[2], start=1)
+                ]
+                if c == code
             )
             self.stdout.write(f"  {username:22} {name} · {role} · {where}")
         self.stdout.write("")

@@ -214,6 +214,7 @@ class CommitteeFiguresSerializer(serializers.ModelSerializer):
     satisfaction_rate = serializers.FloatField(read_only=True, allow_null=True)
     participation_rate = serializers.FloatField(read_only=True, allow_null=True)
     compliance_rate = serializers.FloatField(read_only=True, allow_null=True)
+    resident_satisfaction_rate = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
         model = CommitteeFigures
@@ -227,6 +228,7 @@ class CommitteeFiguresSerializer(serializers.ModelSerializer):
             "satisfaction_rate",
             "participation_rate",
             "compliance_rate",
+            "resident_satisfaction_rate",
             "computed_at",
         ]
         read_only_fields = fields

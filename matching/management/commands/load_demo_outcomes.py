@@ -21,7 +21,7 @@ from matching.models import (
     Proposal,
     Publication,
 )
-from matching.outcomes import evaluation, figures, periods, projects, results
+from matching.outcomes import evaluation, figures, periods, projects, residents_demo, results
 from matching.pipeline import collect, confirm, propose
 
 STREET = "110101005"
@@ -63,6 +63,7 @@ class Command(BaseCommand):
             completed = self.completed_project(street, secretary, last_month)
             self.late_project(street, secretary)
             self.indicator_system(street, secretary, today.year)
+            residents_demo.load(street, secretary, completed)
         figures.compute(periods.year_with_months(today.year, today))
         evaluation.compute_reputations()
         if not Publication.objects.filter(committee=street, period=last_month.key).exists():
