@@ -23,6 +23,7 @@ demo: $(VENV)/.synced
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --print-logins
 	$(PY) manage.py load_demo_outcomes
+	$(PY) manage.py load_demo_year
 	$(PY) manage.py setup_schedules
 	$(VENV)/bin/honcho -f Procfile.demo start
 
