@@ -25,7 +25,7 @@ demo: $(VENV)/.synced
 	$(PY) manage.py load_demo_outcomes
 	$(PY) manage.py load_demo_year
 	$(PY) manage.py setup_schedules
-	$(VENV)/bin/honcho -f Procfile.demo start
+	$(PY) deploy/demo_foreground.py $(VENV)/bin/honcho -f Procfile.demo start
 
 ## Run the whole test suite (SQLite and the embedded broker unless DATABASE_URL / REDIS_URL say otherwise).
 test: $(VENV)/.synced
