@@ -314,8 +314,12 @@ class _Year:
                 expires_at=proposed_at + datetime.timedelta(days=14),
             )
             proposal.proposed_at = proposed_at
-            if age < 10 and roll < 0.6:
+            if age < 10 and roll < 0.35:
                 pass  # still waiting for the sides' answers
+            elif age < 10 and roll < 0.6:
+                # both sides accepted: the secretary's to-do list asks for the committee's decision
+                proposal.status = Proposal.Status.ACCEPTED
+                proposal.need_side = proposal.provider_side = Answer.ACCEPTED
             elif roll < 0.15:
                 proposal.status = Proposal.Status.DECLINED
                 proposal.need_side = Answer.ACCEPTED
@@ -543,7 +547,7 @@ class _Year:
                     notifications.liaisons_of([unit.pk]),
                     f"有 1 条新的对接建议等待贵单位答复：{need_title}",
                     reverse("proposal_answer", args=[proposal.pk]),
-                    about=run,
+                    about=proposal,
                 )
 
 

@@ -57,6 +57,8 @@ def test_the_demo_year_meets_the_acceptance_figures_once():
             assert 20 <= year[rate] <= 95, (rate, year)
 
     # The demo liaisons open their phones to something to do.
+    secretary = User.objects.get(username="bxq_secretary")
+    assert [item for item in todos_for(secretary) if item.kind == "topics"]  # ready to decide
     hospital = User.objects.get(username="liaison_hospital")
     assert [item for item in todos_for(hospital) if item.kind == "proposals"]
     assert Notification.objects.filter(user=hospital, done_at__isnull=True).exists()
