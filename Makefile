@@ -22,8 +22,8 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 demo: $(VENV)/.synced
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --print-logins
-	$(PY) manage.py load_demo_outcomes
 	$(PY) manage.py load_demo_year
+	$(PY) manage.py load_demo_outcomes
 	$(PY) manage.py setup_schedules
 	$(PY) deploy/demo_foreground.py $(VENV)/bin/honcho -f Procfile.demo start
 

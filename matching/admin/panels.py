@@ -11,7 +11,7 @@ from committees.models import Committee, Project
 from config.admin.site import admin_site
 from matching import meetings, scoping
 from matching.models import CommitteeFigures, Decision, Evaluation, Proposal, Publication
-from matching.outcomes import evaluation, periods, projects, results
+from matching.outcomes import evaluation, periods, projects, readable, results
 
 
 def _root_committees(user):
@@ -42,7 +42,7 @@ def figures_panel(request):
     return {
         "title": _("Figures this year"),
         "figures_blocks": blocks,
-        "chart_data": {"trend": results.trend(roots[0], year), "units": []},
+        "chart_data": {"trend": readable.mark_unfinished(results.trend(roots[0], year)), "units": []},
         "empty": _("No figures yet: they are computed every night."),
     }
 

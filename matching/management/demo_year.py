@@ -374,12 +374,12 @@ class _Year:
             project.confirmed_at = proposal.decided_at
             if ends < self.today - datetime.timedelta(days=3):
                 roll = self.rng.random()
-                if roll < 0.8:
+                if roll < 0.86:
                     project.status = Project.Status.COMPLETED
                     project.completed_at = min(
                         self.moment(ends - datetime.timedelta(days=self.rng.randint(0, 5))), self.now
                     )
-                elif roll < 0.9:
+                elif roll < 0.96:
                     project.status = Project.Status.CARRIED_OVER
                     project.previous_end = ends
                     project.ends_on = max(

@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo():
     call_command("load_demo", verbosity=0)
-    call_command("load_demo_outcomes", verbosity=0)
     call_command("load_demo_year", verbosity=0)
+    call_command("load_demo_outcomes", verbosity=0)
     return Committee.objects.get(area_code="110101005")
 
 
