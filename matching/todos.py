@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Allocation, Project
-from config.todo import TodoItem
+from config.todo import TodoItem, register_todo
 from matching import scoping
 from matching.models import Answer, Decision, Evaluation, MatchingRun, Proposal, Publication
 from matching.outcomes import evaluation, periods
@@ -275,8 +275,6 @@ def periods_to_publish(user) -> list[TodoItem]:
 
 
 def register() -> None:
-    from config.todo import register_todo
-
     register_todo("proposals", proposals_to_answer, order=10)
     register_todo("projects", projects_to_report, order=30)
     register_todo("evaluations", evaluations_due, order=40)
