@@ -169,5 +169,6 @@ def notify_attendees(meeting: Meeting) -> int:
         meeting.attendees.all(),
         _("Meeting “%(title)s” on %(date)s at %(place)s.")
         % {"title": meeting.title, "date": meeting.held_on.isoformat(), "place": meeting.place or "—"},
+        reverse("topics"),  # the committee's open topics: the meeting's agenda is drawn from them
         about=meeting,
     )
