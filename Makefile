@@ -22,9 +22,10 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 demo: $(VENV)/.synced
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --print-logins
+	$(PY) manage.py load_demo_year
 	$(PY) manage.py load_demo_outcomes
 	$(PY) manage.py setup_schedules
-	$(VENV)/bin/honcho -f Procfile.demo start
+	$(PY) deploy/demo_foreground.py $(VENV)/bin/honcho -f Procfile.demo start
 
 ## Run the whole test suite (SQLite and the embedded broker unless DATABASE_URL / REDIS_URL say otherwise).
 test: $(VENV)/.synced

@@ -1,6 +1,9 @@
 """Template context about the user's roles, read from the scoping module (cached per request)."""
 
+from django.utils.functional import SimpleLazyObject
+
 from . import scoping
+from .notifications import unread_count
 
 
 def roles(request) -> dict:
@@ -15,9 +18,5 @@ def roles(request) -> dict:
 
 def notifications(request) -> dict:
     """The header's unread count, counted only when a template shows it (once per request)."""
-    from django.utils.functional import SimpleLazyObject
-
-    from .notifications import unread_count
-
     user = getattr(request, "user", None)
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

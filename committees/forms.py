@@ -44,6 +44,10 @@ class RecordForm(ServerCheckedLengths, forms.ModelForm):
             del self.fields["unit"]
             del self.fields["committee"]
         self.fields["description"].widget.attrs["rows"] = 4
+        if "contact_phone" in self.fields:  # the number pad on a phone
+            phone = self.fields["contact_phone"].widget
+            phone.input_type = "tel"
+            phone.attrs.update(inputmode="tel", autocomplete="tel")
 
     def clean(self):
         data = super().clean()

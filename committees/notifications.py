@@ -1,4 +1,4 @@
-"""Tell people what they must act on: a row in the app (linked to its object) and an e-mail.
+"""Tell people what they must act on: a row in the app (linked to its object), and the daily digest e-mail.
 
 `notify(users, message, url, about=obj)` ties the notification to the object it asks about; when the thing is
 done, the service that does it calls `resolve(obj)` (or `resolve(obj, users=[…])` for one side only) and the
@@ -7,8 +7,6 @@ notification is marked done, so nobody is asked twice.
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification, Seat, User
@@ -16,17 +14,13 @@ from .scoping import VOTING_ROLES
 
 
 def notify(users, message: str, url: str = "", *, about=None) -> int:
-    """Notify each user once; the e-mail goes out after the surrounding transaction commits."""
+    """Notify each user once, in the app; the e-mail is the daily digest (committees/digest.py)."""
     users = [user for user in {user.pk: user for user in users}.values() if user.is_active]
     subject = _subject_of(about)
     Notification.objects.bulk_create(
         [Notification(user=user, message=message[:300], url=url, **subject) for user in users]
     )
-    emails = [
-        (message[:120], f"{message}\n\n{url}".strip(), None, [user.email]) for user in users if user.email
-    ]
-    if emails:
-        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=True))
+    # No mail per event: the daily digest (committees/digest.py) gathers them, for those who chose it.
     return len(users)
 
 

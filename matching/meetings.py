@@ -42,7 +42,7 @@ def remind_committees_behind(year: int | None = None) -> int:
                 "%(committee)s has held %(count)d plenary meeting(s) in %(year)d; at least two a year are required."
             )
             % {"committee": committee.name, "count": committee.plenaries, "year": year},
-            reverse("admin:matching_meeting_changelist") + f"?committee__id__exact={committee.pk}",
+            reverse("admin:matching_meeting_changelist") + f"?committee={committee.pk}",
             about=committee,
         )
     return reminded
@@ -169,5 +169,6 @@ def notify_attendees(meeting: Meeting) -> int:
         meeting.attendees.all(),
         _("Meeting “%(title)s” on %(date)s at %(place)s.")
         % {"title": meeting.title, "date": meeting.held_on.isoformat(), "place": meeting.place or "—"},
+        reverse("topics"),  # the committee's open topics: the meeting's agenda is drawn from them
         about=meeting,
     )

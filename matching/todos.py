@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Allocation, Project
-from config.todo import TodoItem
+from config.todo import TodoItem, register_todo
 from matching import scoping
 from matching.models import Answer, Decision, Evaluation, MatchingRun, Proposal, Publication
 from matching.outcomes import evaluation, periods
 
 LIMIT = 10  # items per provider; the rest is one line linking to the full list
+LATE_SHOWN = 5  # late projects first (overdue), but not so many that the topics to decide fall off the screen
 REPORT_EVERY_DAYS = 14  # an active project with no progress report for this long asks for one
 
 
@@ -209,7 +210,7 @@ def late_projects(user) -> list[TodoItem]:
         return []
     managed = scoping.projects_for(user).filter(committee__in=scoping.committees_to_manage(user))
     late = managed.late().select_related("committee")
-    rows = list(late.order_by("ends_on", "pk")[:LIMIT])
+    rows = list(late.order_by("ends_on", "pk")[:LATE_SHOWN])
     items = [
         TodoItem(
             kind="late",
@@ -220,8 +221,8 @@ def late_projects(user) -> list[TodoItem]:
         )
         for project in rows
     ]
-    if len(rows) == LIMIT:
-        items += _more("late", late.count(), LIMIT, reverse("admin:committees_project_changelist"))
+    if len(rows) == LATE_SHOWN:
+        items += _more("late", late.count(), LATE_SHOWN, reverse("admin:committees_project_changelist"))
     return items
 
 
@@ -274,8 +275,6 @@ def periods_to_publish(user) -> list[TodoItem]:
 
 
 def register() -> None:
-    from config.todo import register_todo
-
     register_todo("proposals", proposals_to_answer, order=10)
     register_todo("projects", projects_to_report, order=30)
     register_todo("evaluations", evaluations_due, order=40)

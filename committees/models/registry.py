@@ -156,6 +156,15 @@ class User(AbstractUser):
         _("full name"), max_length=50, blank=True, validators=[validators.validate_single_line]
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validators.validate_phone])
+
+    class EmailDigest(models.TextChoices):
+        DIGEST = "digest", _("A daily e-mail with my to-do list and notifications")
+        NONE = "none", _("No e-mail")
+
+    email_digest = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailDigest.choices, default=EmailDigest.DIGEST
+    )
+    digest_sent_on = models.DateField(_("last digest sent on"), null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(
         Committee,
         verbose_name=_("registered by committee"),

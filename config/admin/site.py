@@ -16,6 +16,8 @@ from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from config.todo import todos_for
+
 
 def access_policy():
     """The module that answers the admin's who-may questions: uses_admin(user), manages_anything(user),
@@ -97,8 +99,6 @@ admin_site = PartyhubAdminSite(name="admin")
 
 def todo_panel(request):
     """The secretary's to-do list (config.todo, every app's providers), first on the home page."""
-    from config.todo import todos_for
-
     return {"title": _("To do"), "todos": todos_for(request.user), "empty": _("Nothing to do right now.")}
 
 

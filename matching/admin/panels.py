@@ -11,7 +11,7 @@ from committees.models import Committee, Project
 from config.admin.site import admin_site
 from matching import meetings, scoping
 from matching.models import CommitteeFigures, Decision, Evaluation, Proposal, Publication
-from matching.outcomes import evaluation, periods, projects, results
+from matching.outcomes import evaluation, periods, projects, readable, results
 
 
 def _root_committees(user):
@@ -42,7 +42,7 @@ def figures_panel(request):
     return {
         "title": _("Figures this year"),
         "figures_blocks": blocks,
-        "chart_data": {"trend": results.trend(roots[0], year), "units": []},
+        "chart_data": {"trend": readable.mark_unfinished(results.trend(roots[0], year)), "units": []},
         "empty": _("No figures yet: they are computed every night."),
     }
 
@@ -108,13 +108,28 @@ def topics_panel(request):
         status__in=[Proposal.Status.PROPOSED, Proposal.Status.ACCEPTED],
         committee_decision=Decision.PENDING,
     )
-    count = waiting.count()
+    # Ready to decide (both sides accepted) apart from those still waiting on the units' answers.
+    counts = dict(waiting.values_list("status").annotate(n=Count("pk")).order_by().values_list("status", "n"))
+    ready, on_units = counts.get(Proposal.Status.ACCEPTED, 0), counts.get(Proposal.Status.PROPOSED, 0)
     url = reverse("admin:matching_proposal_changelist") + "?committee_decision__exact=pending"
+    rows = []
+    if ready:
+        rows.append(
+            (
+                _("%(count)d topics are ready to decide: both sides accepted") % {"count": ready},
+                url + "&status__exact=accepted",
+            )
+        )
+    if on_units:
+        rows.append(
+            (
+                _("%(count)d topics still wait for the units' answers") % {"count": on_units},
+                url + "&status__exact=proposed",
+            )
+        )
     return {
         "title": _("Needing action"),
-        "rows": [(_("%(count)d topics wait for the committee's decision") % {"count": count}, url)]
-        if count
-        else [],
+        "rows": rows,
         "empty": _("No topic waits for a decision."),
     }
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from committees.admin.filters import InScopeCommitteeFilter
@@ -118,18 +118,8 @@ class ProposalAdmin(ScopedAdmin):
 
     view_scope = staticmethod(scoping.proposals_for)
     change_scope = staticmethod(lambda user: Proposal.objects.none())  # decided through deliberation
-    list_display = [
-        "need",
-        "need_owner",
-        "provider",
-        "quantity",
-        "score",
-        "need_side",
-        "provider_side",
-        "committee_decision",
-        "status",
-        "expires_at",
-    ]
+    # Fewer, wider columns at 1366 px: both answers and the decision in one column; the score on the topic's page.
+    list_display = ["need", "need_owner", "provider", "quantity", "answers", "status", "expires_at"]
     list_filter = [InScopeCommitteeFilter, "status", "committee_decision", "source", RunFilter]
     change_form_template = "admin/matching/proposal_change_form.html"
     list_select_related = [
@@ -156,10 +146,12 @@ class ProposalAdmin(ScopedAdmin):
         "need_side",
         "provider_side",
         "committee_decision",
+        "reason",
         "status",
         "expires_at",
         "project",
-    ]  # fewer, wider columns at 1366 px: the reason and the date made are on the topic's page
+        "created_at",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request, *args) -> bool:
@@ -216,6 +208,19 @@ class ProposalAdmin(ScopedAdmin):
     @admin.display(description=_("resource or taking unit"))
     def provider(self, proposal):
         return proposal.resource or proposal.provider_unit
+
+    @admin.display(description=_("answers and decision"))
+    def answers(self, proposal):
+        """Both sides' answers and the committee's decision in one narrow column, a line each."""
+        return format_html(
+            "{}：{}<br>{}：{}<br>{}：{}",
+            _("need side"),
+            proposal.get_need_side_display(),
+            _("provider side"),
+            proposal.get_provider_side_display(),
+            _("committee"),
+            proposal.get_committee_decision_display(),
+        )
 
     @admin.display(description=_("need owner"))
     def need_owner(self, proposal):

@@ -141,9 +141,11 @@ def answer(proposal: Proposal, *, by, accept: bool, reason: str = "", side: str 
 def _resolve_answered(proposal: Proposal, side: str) -> None:
     """The side has answered: its liaisons' notification about the run is done once none of the run's proposals
     waits for their unit any more; a declined topic is done for everyone."""
+    unit_id = proposal.need.owner_unit_id if side == "need" else proposal.provider_unit_id
     if proposal.status == Proposal.Status.DECLINED:
         notifications.resolve(proposal)
-    unit_id = proposal.need.owner_unit_id if side == "need" else proposal.provider_unit_id
+    elif unit_id:
+        notifications.resolve(proposal, users=notifications.liaisons_of([unit_id]))
     if not unit_id or not proposal.run_id:
         return
     waiting = Proposal.objects.filter(run_id=proposal.run_id, status__in=Proposal.OPEN_STATUSES).filter(

@@ -91,3 +91,13 @@ def test_approval_before_the_sides_answer_says_the_project_waits(area, run, secr
     runs.execute(run.pk)
     decided = deliberate.decide(Proposal.objects.get(), by=secretary_of(area["beixinqiao"]), approve=True)
     assert "双方均接受后即确定为项目" in str(approval_message(decided))
+
+
+def test_an_overseer_sees_the_topic_but_cannot_decide(client, area, accepted, overseer_of):
+    client.force_login(overseer_of(area["dongcheng"]))
+    page = client.get(reverse("admin:matching_proposal_change", args=[accepted.pk])).content.decode()
+    assert reverse("admin:matching_proposal_decide", args=[accepted.pk]) not in page
+    response = client.post(reverse("admin:matching_proposal_decide", args=[accepted.pk]), {"approve": "yes"})
+    assert response.status_code == 403
+    accepted.refresh_from_db()
+    assert accepted.committee_decision == Decision.PENDING

@@ -176,3 +176,15 @@ def test_todo_providers_take_constant_queries(
             len([i for i in todos_for(secretary) if i.kind == "topics"])
             == Proposal.objects.filter(committee_decision=Decision.PENDING).count()
         )
+
+
+def test_every_notification_link_of_a_secretary_opens(client, area, secretary_of):
+    """The compliance reminder links to the committee's meetings, a list filter the admin declares (not a 400)."""
+    from matching import meetings
+
+    secretary = secretary_of(area["beixinqiao"])
+    meetings.remind_committees_behind(timezone.localdate().year)
+    client.force_login(secretary)
+    assert Notification.objects.filter(user=secretary).exists()
+    for note in Notification.objects.filter(user=secretary):
+        assert note.url and client.get(note.url).status_code == 200, note.url

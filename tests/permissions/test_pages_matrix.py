@@ -19,7 +19,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from committees.models import Claim, CollectionRequest, Committee, MemberUnit, Need, Project, Resource
+from committees.models import (
+    Claim,
+    CollectionRequest,
+    Committee,
+    MemberUnit,
+    Need,
+    Notification,
+    Project,
+    Resource,
+)
 from matching.models import Milestone, ProjectUpdate, Proposal, Publication
 from tests.permissions import helpers
 from tests.permissions.roles import ROLES
@@ -46,6 +55,7 @@ PAGE_STATE = [
         "matching.CarryOver",
         "matching.Evaluation",
         "matching.Publication",
+        "committees.Notification",
     )
     for label in (name, name.replace(".", ".Historical"))
 ]
@@ -229,6 +239,11 @@ REQUESTS = {
         request
         for committee, period in results_not_managed(role)
         for request in _both("results_publish", [committee, period], {"confirm": "on"})
+    ],
+    # Someone else's notification: not found, and opening it marks nothing read.
+    "notification_open": lambda role: [
+        ("get", reverse("notification_open", args=[note.pk]), None)
+        for note in Notification.objects.exclude(user__username=role.username).order_by("pk")[:SAMPLE]
     ],
 }
 

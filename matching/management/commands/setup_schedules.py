@@ -25,6 +25,7 @@ DEFAULT_SCHEDULES = [
     ("成员单位信誉分计算", "matching.tasks.compute_reputations", "0", "3"),
     ("统计三率与各项指标", "matching.tasks.compute_figures", "30", "3"),
     ("吹哨报到：逾期未报到提醒与上报", "matching.tasks.chase_summons", "*/5", "*"),
+    ("每日待办与通知邮件摘要", "committees.tasks.send_daily_digests", "0", "7"),
     # /healthz calls beat stale when this has not run for 3 minutes.
     (HEARTBEAT, "config.celery.heartbeat", "*", "*"),
 ]
