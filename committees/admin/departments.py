@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees import scoping
+from committees.ledgers import departments as departments_ledger
 from committees.models import Department, DutySeat, Level
 from committees.services import departments as service
-from config.admin.base import ScopedAdmin
+from config.admin.base import ScopedAdmin, read_only_action
 from config.admin.site import admin_site
 
 
@@ -29,6 +30,12 @@ class DepartmentAdmin(ScopedAdmin):
     search_fields = ["name"]
     list_select_related = ["district"]
     filter_horizontal = ["streets"]
+    actions = ["export_ledger"]
+
+    @read_only_action
+    @admin.action(description=_("Export selected departments as a ledger (xlsx)"))
+    def export_ledger(self, request, queryset):
+        return departments_ledger.departments_response(queryset)
 
     def get_readonly_fields(self, request, obj=None):
         return ["district"] if obj else []

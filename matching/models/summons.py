@@ -59,7 +59,7 @@ class Summons(models.Model):
         ORDINARY = "ordinary", _("Ordinary (in working days)")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Being handled")
         RESOLVED = "resolved", _("Closed: resolved")
         UNRESOLVED = "unresolved", _("Closed: not resolved")
 
@@ -164,7 +164,7 @@ class SummonsPart(models.Model):
     attendee_phone = models.CharField(
         _("their phone"), max_length=30, blank=True, validators=[validators.validate_phone]
     )
-    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True, editable=False)
+    reported_at = models.DateTimeField(_("report time"), null=True, blank=True, editable=False)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reported by"),

@@ -43,6 +43,7 @@ They are computed in the same pass, for the departments of the districts under `
 summons: a department is judged on all of them, so a pass over one street leaves departments as they were).
 """
 
+import bisect
 import datetime
 import statistics
 from collections import defaultdict
@@ -393,6 +394,23 @@ class DepartmentTally:
     hours_to_resolve: list = field(default_factory=list)
 
 
+def _keys_finder(start, end):
+    """periods.keys_containing for moments in [start, end), by bisecting the months' starts: the same keys
+    without converting every moment to local time (a third of the departments' pass at 90,000 parts)."""
+    months, day = [], timezone.localtime(start).date().replace(day=1)
+    while periods_module.parse(f"{day:%Y-%m}").start_at() < end:
+        month = periods_module.parse(f"{day:%Y-%m}")
+        months.append((month.start_at(), (str(month.year), month.key)))
+        day = month.end
+    starts = [moment for moment, _keys in months]
+
+    def keys_of(moment) -> tuple[str, ...]:
+        index = bisect.bisect_right(starts, moment) - 1
+        return months[index][1] if index >= 0 and moment < end else ()
+
+    return keys_of
+
+
 def compute_departments(periods: list[Period], within: str = "", now=None) -> int:
     """Recompute the departments' figures of the districts under `within` (the city, or one district) for the
     periods; a narrower `within` (a street) computes none. Returns rows written."""
@@ -416,10 +434,11 @@ def compute_departments(periods: list[Period], within: str = "", now=None) -> in
         "status",
         "finished_at",
     )
+    keys_of = _keys_finder(start, end)
     for department_id, raised_at, due_at, reported_at, status, finished_at in cohort.iterator(
         chunk_size=5000
     ):
-        for key in periods_module.keys_containing(raised_at):
+        for key in keys_of(raised_at):
             if key not in wanted:
                 continue
             cutoff = period_ends[key]
@@ -437,7 +456,7 @@ def compute_departments(periods: list[Period], within: str = "", now=None) -> in
     ).values_list("department_id", "rated_at", "timeliness", "attitude", "result")
     for department_id, rated_at, timeliness, attitude, result in rated.iterator(chunk_size=5000):
         satisfied = (timeliness + attitude + result) >= 3 * SATISFIED_FROM
-        for key in periods_module.keys_containing(rated_at):
+        for key in keys_of(rated_at):
             if key in wanted:
                 tally = tallies[(department_id, key)]
                 tally.ratings += 1

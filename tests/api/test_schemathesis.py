@@ -1,4 +1,4 @@
-"""Schemathesis over every operation of /api/v1/, as a street secretary and as a liaison: no server error, every
+"""Schemathesis over every operation of /api/v1/, as a street secretary, a liaison and a department's person on duty: no server error, every
 response as the schema says. Prints the operations and examples run per role.
 
 The schema is read from the Django app through schemathesis's WSGI transport; requests run in the test's own
@@ -44,6 +44,8 @@ BODY_ID_FIELDS = {
     "proposal": "proposals",
     "user": "people",
     "collection_request": "collection-requests",
+    "part": "summons-parts",
+    "need": "needs",
 }
 
 
@@ -123,7 +125,7 @@ def fuzz(app, user, pools) -> tuple[int, Tally]:
     return len(operations), tally
 
 
-@pytest.mark.parametrize("role", ["street secretary", "liaison"])
+@pytest.mark.parametrize("role", ["street secretary", "liaison", "department"])
 def test_every_operation_answers_without_server_errors_and_as_the_schema_says(wsgi_app, caplog, role):
     caplog.set_level(logging.ERROR, logger="django.request")  # thousands of 400s and 404s are expected
     world = build_world()

@@ -9,11 +9,14 @@ from django.utils import timezone
 from committees import scoping, services
 from committees.models import Category, CollectionRequest, Need, Project, Resource, Seat
 from matching import scoping as pipeline_scoping
+from matching import summons as summons_service
 from matching.models import AgendaItem, MatchingRun, Meeting
 from matching.pipeline import runs
 from tests.factories import (
     CommunityFactory,
+    DepartmentFactory,
     DistrictFactory,
+    DutySeatFactory,
     MembershipFactory,
     MemberUnitFactory,
     SeatFactory,
@@ -92,7 +95,22 @@ def _street(district_code, district_name, street_code, street_name, community_na
         ends_on=timezone.localdate() + datetime.timedelta(days=90),
     )
     SeatFactory(committee=street, role=Seat.Role.MEMBER, unit=giver, position="党委书记")
+    # 吹哨报到: a department covering the street with its person on duty, and a summons it reported on.
+    department = DepartmentFactory(name=f"{district_name}交通委员会", district=district, streets=[street])
+    on_duty = DutySeatFactory(department=department).user
+    summons = summons_service.raise_summons(
+        by=root,
+        committee=street,
+        departments=[department],
+        title=f"{street_name}路口积水",
+        place=f"{street_name}三条东口",
+        category="emergency",
+        urgency="urgent",
+    )
+    summons_service.report(part=summons.parts.get(), by=on_duty, attendee_name="王队长")
     return {
+        "department": department,
+        "on_duty": on_duty,
         "district": district,
         "street": street,
         "community": community,
@@ -117,7 +135,11 @@ def build_world() -> dict:
     return {
         "beixinqiao": beixinqiao,
         "tianqiao": tianqiao,
-        "roles": {"street secretary": secretary, "liaison": liaison},
+        "roles": {
+            "street secretary": secretary,
+            "liaison": liaison,
+            "department": beixinqiao["on_duty"],  # 吹哨报到: the person on duty of 东城区交通委员会
+        },
         "superuser": root,
     }
 
@@ -139,6 +161,9 @@ def id_pools(user, world) -> dict[str, list[int]]:
         "matching-runs": pipeline_scoping.runs_for,
         "proposals": pipeline_scoping.proposals_for,
         "meetings": pipeline_scoping.meetings_for,
+        "departments": scoping.departments_for,
+        "summonses": pipeline_scoping.summons_for,
+        "summons-parts": pipeline_scoping.summons_parts_for,
     }
     pools = {}
     for name, query in visible.items():

@@ -251,3 +251,24 @@ def test_the_results_show_the_departments_ranking_and_the_export_has_it(client, 
     sheet = book.worksheets[-1]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     assert [row[1:4] for row in rows] == [[1, "区交通委", 1], [2, "城管执法队", 1]]
+
+
+def test_the_departments_ledger_lists_what_the_street_may_see(client, world, area):
+    police = DepartmentFactory(name="德胜派出所", district=area["xicheng"], streets=[area["desheng"]])
+    client.force_login(world["secretary"])
+    response = client.post(
+        reverse("admin:committees_department_changelist"),
+        {
+            "action": "export_ledger",
+            "index": 0,
+            "_selected_action": [world["traffic"].pk, world["chengguan"].pk, police.pk],
+        },
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert sorted(row[1] for row in rows) == ["区交通委", "城管执法队"]
+    traffic = next(row for row in rows if row[1] == "区交通委")
+    assert traffic[4] == "北新桥街道" and "专人" in traffic[8]

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from committees.models import Seat
 
+DEPARTMENT = "department"  # not a committee seat: a duty seat for a department (committees.DutySeat)
+
 
 @dataclass(frozen=True)
 class Role:
@@ -17,6 +19,7 @@ class Role:
     seat: str | None  # Seat.Role value; None for the superuser
     committee: str | None = None  # world key: dongcheng, beixinqiao, tianqiao
     unit: str | None = None  # world key of the unit the seat represents: petro, hospital, eldercare, theatre
+    department: str | None = None  # 吹哨报到: the department a person on duty acts for (seat DEPARTMENT)
 
     @property
     def is_superuser(self) -> bool:
@@ -39,6 +42,10 @@ class Role:
     @property
     def is_liaison(self) -> bool:
         return self.seat == Seat.Role.LIAISON
+
+    @property
+    def is_department(self) -> bool:
+        return self.seat == DEPARTMENT
 
     @property
     def votes(self) -> bool:
@@ -71,6 +78,9 @@ ROLES = [
     Role("liaison_hospital", "liaison of 东城区第一人民医院", Seat.Role.LIAISON, "beixinqiao", "hospital"),
     Role("liaison_eldercare", "liaison of 北新桥养老照料中心", Seat.Role.LIAISON, "beixinqiao", "eldercare"),
     Role("liaison_tianqiao", "liaison of 北京天桥艺术中心", Seat.Role.LIAISON, "tianqiao", "theatre"),
+    # 吹哨报到: the person on duty of a district department and of a street's station
+    Role("dept_traffic", "person on duty, 东城区交通委员会", DEPARTMENT, department="东城区交通委员会"),
+    Role("dept_chengguan", "person on duty, 北新桥城管执法队", DEPARTMENT, department="北新桥城管执法队"),
 ]
 BY_NAME = {role.username: role for role in ROLES}
 NAMES = [role.username for role in ROLES]

@@ -52,9 +52,15 @@ WRITES = [
     ("milestones", "post", "done/", {}),
     ("projects", "post", "complete/", {}),
     ("projects", "post", "carry-over/", {"reason": "越权结转", "new_end": "2099-01-01"}),
+    # 吹哨报到
+    ("summonses", "post", "close/", {"resolved": True}),
+    ("summons-parts", "post", "report/", {"attendee_name": "冒名报到"}),
+    ("summons-parts", "post", "finish/", {"done": True}),
+    ("summons-parts", "post", "rate/", {"timeliness": 1, "attitude": 1, "result": 1}),
 ]
 WRITE_IDS = [f"{endpoint}:{method}:{suffix or 'fields'}" for endpoint, method, suffix, _body in WRITES]
-READ_ONLY = [role for role in ROLES if not role.manages and not role.is_liaison]  # overseer, chairs, members
+# overseer, chairs, members (a department's person acts on its own summons: tests/matching/test_api_summons.py)
+READ_ONLY = [role for role in ROLES if not role.manages and not role.is_liaison and not role.is_department]
 
 
 def model_of(endpoint: str):

@@ -29,7 +29,7 @@ from committees.models import (
     Project,
     Resource,
 )
-from matching.models import Milestone, ProjectUpdate, Proposal, Publication
+from matching.models import Milestone, ProjectUpdate, Proposal, Publication, SummonsPart
 from tests.permissions import helpers
 from tests.permissions.roles import ROLES
 from tests.permissions.world import HOME, UNITS, inside, outside
@@ -313,6 +313,10 @@ def own_pages(role) -> list[str]:
             for asked in CollectionRequest.objects.filter(unit=unit_of(role))[:1]
         ]
         return pages
+    if role.is_department:  # 吹哨报到: its summons and its parts
+        return [reverse("summons_home")] + [
+            reverse("summons_part", args=[part.pk]) for part in inside(role, SummonsPart)[:2]
+        ]
     if role.votes:
         topics = Proposal.objects.filter(
             committee__area_code=HOME[role.committee], status__in=Proposal.OPEN_STATUSES
@@ -338,3 +342,25 @@ def test_the_pages_of_the_roles_own_objects_open(clients, role):
     assert pages, f"nothing of {role.username}'s own in the world"
     statuses = {page: clients[role.username].get(page).status_code for page in pages}
     assert statuses == dict.fromkeys(pages, 200)
+
+
+@pytest.mark.parametrize("role", PAGE_ROLES, ids=lambda role: role.username)
+def test_another_departments_or_streets_summons_is_404_and_its_posts_change_nothing(clients, role):
+    """吹哨报到: the part of a department the role does not act for, outside its subtree: 404 to read, and the
+    report, record and finish POSTs refused without a change."""
+    before = helpers.state()
+    parts = list(outside(role, SummonsPart)[:SAMPLE])
+    for part in parts:
+        url = reverse("summons_part", args=[part.pk])
+        assert clients[role.username].get(url).status_code == 404, (role.username, url)
+        for body in (
+            {"action": "report", "attendee_name": "冒名"},
+            {"action": "record", "text": "越权记录"},
+            {"action": "finish", "outcome": "done"},
+        ):
+            assert clients[role.username].post(url, body).status_code in (403, 404), (
+                role.username,
+                url,
+                body,
+            )
+    assert helpers.changed_tables(before, helpers.state()) == []

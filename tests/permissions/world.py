@@ -12,6 +12,7 @@ from committees.models import (
     Category,
     CollectionRequest,
     Committee,
+    Department,
     Membership,
     MemberUnit,
     Need,
@@ -137,6 +138,21 @@ def extend_demo() -> dict:
         claimed.first(), unit=units["petro"], by=User.objects.get(username="liaison_petro"), note="可以承接"
     )
 
+    # 吹哨报到: a summons of 天桥街道 to its police station, outside every Beixinqiao and Dongcheng role's scope.
+    from matching import summons
+
+    for street in (beixinqiao, tianqiao):
+        summons.save_rules(by=admin, committee=street, urgent_report_hours=1)
+    summons.raise_summons(
+        by=User.objects.get(username="tq_secretary"),
+        committee=tianqiao,
+        departments=Department.objects.filter(name__in=["天桥派出所", "西城区交通委员会"]),
+        title="天桥演艺区散场交通拥堵",
+        place="天桥艺术中心北门",
+        category="traffic",
+        urgency="urgent",
+    )
+
     # People's phone numbers: a chair, a liaison and a secretary of another street.
     for username, phone in (
         ("bxq_chair", "13733330001"),
@@ -185,7 +201,33 @@ CODE_PATHS = {
     "matching.Publication": "committee__area_code",
     "matching.ProjectUpdate": "project__committee__area_code",
     "matching.Milestone": "project__committee__area_code",
+    # 吹哨报到: a department lies where the streets it covers lie
+    "committees.Department": "streets__area_code",
+    "committees.DutySeat": "department__streets__area_code",
+    "matching.Summons": "committee__area_code",
+    "matching.SummonsPart": "summons__committee__area_code",
+    "matching.SummonsRecord": "part__summons__committee__area_code",
+    "matching.SummonsRules": "committee__area_code",
+    "matching.DepartmentFigures": "department__streets__area_code",
 }
+# For a department's person on duty, what is theirs is their department's: the path to its name. Everything else
+# with a place in the tree is outside (they sit on no committee), except themselves among the people.
+DEPARTMENT_PATHS = {
+    "committees.Department": "name",
+    "committees.DutySeat": "department__name",
+    "matching.Summons": "parts__department__name",
+    "matching.SummonsPart": "department__name",
+    "matching.SummonsRecord": "part__department__name",
+    "matching.DepartmentFigures": "department__name",
+}
+
+
+def _of_department(role, model):
+    """The rows of `model` that are the department's (None: nothing of the model is)."""
+    path = DEPARTMENT_PATHS.get(model._meta.label)
+    if model._meta.label == "committees.User":
+        return model.objects.filter(username=role.username)
+    return model.objects.filter(**{path: role.department}) if path else None
 
 
 def outside(role, model):
@@ -196,6 +238,10 @@ def outside(role, model):
         return None
     if role.is_superuser:
         return model.objects.none()
+    if role.is_department:
+        own = _of_department(role, model)
+        rows = model.objects.all() if own is None else model.objects.exclude(pk__in=own.values("pk"))
+        return rows.order_by("pk")
     return model.objects.exclude(**{f"{path}__startswith": HOME[role.committee]}).order_by("pk")
 
 
@@ -204,4 +250,7 @@ def inside(role, model):
     path = CODE_PATHS.get(model._meta.label)
     if path is None or role.is_superuser:
         return model.objects.order_by("pk")
+    if role.is_department:
+        own = _of_department(role, model)
+        return (own if own is not None else model.objects.none()).distinct().order_by("pk")
     return model.objects.filter(**{f"{path}__startswith": HOME[role.committee]}).distinct().order_by("pk")

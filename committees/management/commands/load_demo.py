@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from committees import demo_data, services
+from committees import demo_data, demo_departments, services
 from committees.models import (
     Category,
     CollectionRound,
@@ -39,6 +39,7 @@ class Command(BaseCommand):
             admin = self.load_admin()
             self.load_lists(committees, units, admin)
             self.load_round(committees)
+            demo_departments.load(self.demo_user)  # 吹哨报到: departments, stations, people on duty
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Committee.objects.count()} committees, {MemberUnit.objects.count()} member units, "

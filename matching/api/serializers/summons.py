@@ -74,7 +74,7 @@ class SummonsSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     departments = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.none(), many=True, write_only=True
     )
-    need = serializers.PrimaryKeyRelatedField(read_only=True)
+    need = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     report_due_at = serializers.DateTimeField(required=False)
     resolve_due_at = serializers.DateTimeField(required=False)
     parts = SummonsPartSerializer(source="visible_parts", many=True, read_only=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from committees import services
 from committees.models import Category, Committee, MemberUnit, Need, Project, Reach, Resource, User
+from matching import demo_summons
 from matching.models import (
     Answer,
     Decision,
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             self.late_project(street, secretary)
             self.indicator_system(street, secretary, today.year)
             residents_demo.load(street, secretary, completed)
+        demo_summons.load()  # 吹哨报到: summonses of 北新桥街道, before the figures so that departments have some
         figures.compute(periods.year_with_months(today.year, today))
         evaluation.compute_reputations()
         if not Publication.objects.filter(committee=street, period=last_month.key).exists():
