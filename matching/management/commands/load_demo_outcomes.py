@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from committees import services
 from committees.models import Category, Committee, MemberUnit, Need, Project, Reach, Resource, User
+from matching import demo_volunteering
 from matching.models import (
     Answer,
     Decision,
@@ -63,6 +64,9 @@ class Command(BaseCommand):
             completed = self.completed_project(street, secretary, last_month)
             self.late_project(street, secretary)
             self.indicator_system(street, secretary, today.year)
+        self.stdout.write(
+            demo_volunteering.load()
+        )  # 双报到: members, tasks, hours (matching/demo_volunteering.py)
         figures.compute(periods.year_with_months(today.year, today))
         evaluation.compute_reputations()
         if not Publication.objects.filter(committee=street, period=last_month.key).exists():
