@@ -17,10 +17,11 @@ class Role:
     seat: str | None  # Seat.Role value; None for the superuser
     committee: str | None = None  # world key: dongcheng, beixinqiao, tianqiao
     unit: str | None = None  # world key of the unit the seat represents: petro, hospital, eldercare, theatre
+    reported_member: bool = False  # 双报到: a party member reported to `committee` (a community), no seat
 
     @property
     def is_superuser(self) -> bool:
-        return self.seat is None
+        return self.seat is None and not self.reported_member
 
     @property
     def uses_admin(self) -> bool:
@@ -71,6 +72,9 @@ ROLES = [
     Role("liaison_hospital", "liaison of 东城区第一人民医院", Seat.Role.LIAISON, "beixinqiao", "hospital"),
     Role("liaison_eldercare", "liaison of 北新桥养老照料中心", Seat.Role.LIAISON, "beixinqiao", "eldercare"),
     Role("liaison_tianqiao", "liaison of 北京天桥艺术中心", Seat.Role.LIAISON, "tianqiao", "theatre"),
+    # 双报到: a community's secretary, and an in-service party member reported to that community (works at the hospital)
+    Role("minan_secretary", "secretary, 民安社区", Seat.Role.SECRETARY, "minan"),
+    Role("member_wang", "party member reported to 民安社区", None, "minan", "hospital", reported_member=True),
 ]
 BY_NAME = {role.username: role for role in ROLES}
 NAMES = [role.username for role in ROLES]

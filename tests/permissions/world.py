@@ -26,7 +26,7 @@ from matching.pipeline import confirm, runs
 
 BEIXINQIAO, TIANQIAO = "110101005", "110102014"
 # Where each role of tests/permissions/roles.py sits: its committee's division code, and its unit's name.
-HOME = {"dongcheng": "110101", "beixinqiao": BEIXINQIAO, "tianqiao": TIANQIAO}
+HOME = {"dongcheng": "110101", "beixinqiao": BEIXINQIAO, "tianqiao": TIANQIAO, "minan": "110101005001"}
 UNITS = {
     "petro": "中国石油天然气集团有限公司",
     "hospital": "北京市东城区第一人民医院",
@@ -185,6 +185,11 @@ CODE_PATHS = {
     "matching.Publication": "committee__area_code",
     "matching.ProjectUpdate": "project__committee__area_code",
     "matching.Milestone": "project__committee__area_code",
+    # 双报到
+    "committees.OrganisationReport": "community__area_code",
+    "committees.MemberReport": "community__area_code",
+    "matching.CommunityTask": "community__area_code",
+    "matching.SignUp": "task__community__area_code",
 }
 
 
@@ -196,7 +201,12 @@ def outside(role, model):
         return None
     if role.is_superuser:
         return model.objects.none()
-    return model.objects.exclude(**{f"{path}__startswith": HOME[role.committee]}).order_by("pk")
+    rows = model.objects.exclude(**{f"{path}__startswith": HOME[role.committee]})
+    if (
+        model._meta.label == "matching.Proposal"
+    ):  # also in sight when the need is in the subtree (a community's)
+        rows = rows.exclude(need__committee__area_code__startswith=HOME[role.committee])
+    return rows.order_by("pk")
 
 
 def inside(role, model):
