@@ -15,6 +15,7 @@ from committees import notifications
 from committees.models import Committee, Level, MemberReport
 from committees.models.reporting import has_skill_q
 from config.exceptions import InvalidTransition
+from config.todo import TodoItem
 
 from . import scoping
 from .models import CommunityTask, SignUp
@@ -221,8 +222,6 @@ def confirm_hours(*, by, sign_up: SignUp, hours=None) -> SignUp:
 
 def todos_of_member(user):
     """A member: tomorrow's (and today's) tasks they signed up for."""
-    from config.todo import TodoItem
-
     if not scoping.scope_of(user).is_reported_member:
         return []
     now = timezone.now()
@@ -247,8 +246,6 @@ def todos_of_member(user):
 
 def todos_of_secretary(user):
     """A community's secretary: member reports to confirm, hours to confirm."""
-    from config.todo import TodoItem
-
     scope = scoping.scope_of(user)
     if not scope.manage_codes:
         return []

@@ -46,6 +46,8 @@ BODY_ID_FIELDS = {
     "collection_request": "collection-requests",
     "part": "summons-parts",
     "need": "needs",
+    "community": "committees",
+    "task": "community-tasks",
 }
 
 
@@ -125,7 +127,7 @@ def fuzz(app, user, pools) -> tuple[int, Tally]:
     return len(operations), tally
 
 
-@pytest.mark.parametrize("role", ["street secretary", "liaison", "department"])
+@pytest.mark.parametrize("role", ["street secretary", "liaison", "department", "party member"])
 def test_every_operation_answers_without_server_errors_and_as_the_schema_says(wsgi_app, caplog, role):
     caplog.set_level(logging.ERROR, logger="django.request")  # thousands of 400s and 404s are expected
     world = build_world()

@@ -10,6 +10,7 @@ from committees import scoping, services
 from committees.models import Category, CollectionRequest, Need, Project, Resource, Seat
 from matching import scoping as pipeline_scoping
 from matching import summons as summons_service
+from matching import volunteering
 from matching.models import AgendaItem, MatchingRun, Meeting
 from matching.pipeline import runs
 from tests.factories import (
@@ -132,6 +133,9 @@ def build_world() -> dict:
     liaison = SeatFactory(
         committee=beixinqiao["community"], role=Seat.Role.LIAISON, unit=beixinqiao["needer"]
     ).user
+    members = {
+        key: _reporting(place, root) for key, place in (("beixinqiao", beixinqiao), ("tianqiao", tianqiao))
+    }
     return {
         "beixinqiao": beixinqiao,
         "tianqiao": tianqiao,
@@ -139,9 +143,48 @@ def build_world() -> dict:
             "street secretary": secretary,
             "liaison": liaison,
             "department": beixinqiao["on_duty"],  # 吹哨报到: the person on duty of 东城区交通委员会
+            "party member": members["beixinqiao"],  # 双报到
         },
         "superuser": root,
     }
+
+
+def _reporting(place, root):
+    """双报到 in a street's community: the unit's organisation report with a commitment, a confirmed party member of
+    the unit signed up for a task, and a second task."""
+    community = place["community"]
+    report = services.report_organisation(by=root, unit=place["needer"], community=community)
+    services.add_commitment(
+        by=root, report=report, category=Category.objects.get(code="health"), title="每季度义诊"
+    )
+    member = UserFactory()
+    services.confirm_member(
+        by=root,
+        report=services.register_member(
+            by=member,
+            community=community,
+            name="王建军",
+            phone="13911112222",
+            address="某胡同8号院",
+            unit=place["needer"],
+            skills=["medical"],
+        ),
+    )
+    scoping.forget_scope(member)
+    start = timezone.now() + datetime.timedelta(days=2)
+    for title in ("社区义诊", "防汛值守"):
+        task = volunteering.publish_task(
+            by=root,
+            community=community,
+            title=title,
+            place="社区活动室",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            people_wanted=3,
+        )
+    volunteering.sign_up(by=member, task=task)
+    scoping.forget_scope(member)
+    return member
 
 
 def id_pools(user, world) -> dict[str, list[int]]:
@@ -164,6 +207,10 @@ def id_pools(user, world) -> dict[str, list[int]]:
         "departments": scoping.departments_for,
         "summonses": pipeline_scoping.summons_for,
         "summons-parts": pipeline_scoping.summons_parts_for,
+        "organisation-reports": scoping.organisation_reports_for,
+        "member-reports": scoping.member_reports_for,
+        "community-tasks": pipeline_scoping.tasks_for,
+        "sign-ups": pipeline_scoping.sign_ups_for,
     }
     pools = {}
     for name, query in visible.items():

@@ -1,6 +1,8 @@
 """双报到 pages and admin: registration, a member's tasks and hours, the liaison's view (no address), the secretary's
 admin (confirm, check in, confirm hours, live count), masking in the admin and its history, 404 out of scope."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -284,3 +286,29 @@ def test_api_registration_and_commitment(client, area, world):
         content_type="application/json",
     )
     assert added.status_code == 201 and len(added.json()["commitments"]) == 1
+
+
+def test_member_and_liaison_pages_take_constant_queries(client, area, world, django_assert_max_num_queries):
+    for day in range(30):
+        start = tomorrow(9) + datetime.timedelta(days=day)
+        task = volunteering.publish_task(
+            by=world["sec_minan"],
+            community=area["minan"],
+            title=f"任务{day}",
+            place="某处",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+            people_wanted=2,
+        )
+        volunteering.sign_up(by=world["wang"], task=task)
+    client.force_login(world["wang"])
+    for name in ("members_home", "members_tasks", "members_hours"):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(name)).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/v1/sign-ups/").status_code == 200
+    client.force_login(world["liaison"])
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("members_unit")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/v1/member-reports/").status_code == 200

@@ -6,6 +6,8 @@ committees/masking.py, so that a surface that forgets the masks is caught):
 - member units' contact person and phone: the superuser, secretaries of a committee the unit sits on (or above it),
   the unit's own liaisons;
 - people's phone numbers: the superuser, the person, secretaries of a committee the person sits on (or above it).
+- reported party members (双报到): name, phone and address in full for the superuser, the member, secretaries whose
+  subtree holds the member's community; name and phone (never the address) for the member's own unit's liaisons.
 
 Everyone else (overseers, chairs, vice chairs, members, other units' liaisons) sees them masked.
 """
@@ -15,7 +17,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from committees.models import Allocation, Membership, MemberUnit, Need, Project, Resource, Seat, User
+from committees.models import (
+    Allocation,
+    MemberReport,
+    Membership,
+    MemberUnit,
+    Need,
+    Project,
+    Resource,
+    Seat,
+    User,
+)
 
 
 @dataclass
@@ -90,6 +102,14 @@ def secrets_for(user) -> Secrets:
     for pk, phone in User.objects.exclude(phone="").values_list("pk", "phone"):
         in_full = pk == user.pk or any(_under(code, manages) for code in person_codes.get(pk, ()))
         classify(in_full, f"person {pk} phone", phone)
+
+    for pk, code, owner, unit, phone, address in MemberReport.objects.values_list(
+        "pk", "community__area_code", "user_id", "unit_id", "phone", "address"
+    ):
+        in_full = owner == user.pk or _under(code, manages)
+        classify(in_full or unit in units, f"member report {pk} phone", phone)
+        if address:
+            classify(in_full, f"member report {pk} address", address)
 
     # A value also shown legitimately (the same phone on a record the user sees in full, a contact who is also a
     # person whose name is public on seats) is no evidence of a leak.

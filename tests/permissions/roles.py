@@ -20,10 +20,11 @@ class Role:
     committee: str | None = None  # world key: dongcheng, beixinqiao, tianqiao
     unit: str | None = None  # world key of the unit the seat represents: petro, hospital, eldercare, theatre
     department: str | None = None  # 吹哨报到: the department a person on duty acts for (seat DEPARTMENT)
+    reported_member: bool = False  # 双报到: a party member reported to `committee` (a community), no seat
 
     @property
     def is_superuser(self) -> bool:
-        return self.seat is None
+        return self.seat is None and not self.reported_member
 
     @property
     def uses_admin(self) -> bool:
@@ -81,6 +82,9 @@ ROLES = [
     # 吹哨报到: the person on duty of a district department and of a street's station
     Role("dept_traffic", "person on duty, 东城区交通委员会", DEPARTMENT, department="东城区交通委员会"),
     Role("dept_chengguan", "person on duty, 北新桥城管执法队", DEPARTMENT, department="北新桥城管执法队"),
+    # 双报到: a community's secretary, and an in-service party member reported to that community (works at the hospital)
+    Role("minan_secretary", "secretary, 民安社区", Seat.Role.SECRETARY, "minan"),
+    Role("member_wang", "party member reported to 民安社区", None, "minan", "hospital", reported_member=True),
 ]
 BY_NAME = {role.username: role for role in ROLES}
 NAMES = [role.username for role in ROLES]

@@ -29,7 +29,7 @@ from committees.models import (
     Project,
     Resource,
 )
-from matching.models import Milestone, ProjectUpdate, Proposal, Publication, SummonsPart
+from matching.models import CommunityTask, Milestone, ProjectUpdate, Proposal, Publication, SummonsPart
 from tests.permissions import helpers
 from tests.permissions.roles import ROLES
 from tests.permissions.world import HOME, UNITS, inside, outside
@@ -317,6 +317,14 @@ def own_pages(role) -> list[str]:
         return [reverse("summons_home")] + [
             reverse("summons_part", args=[part.pk]) for part in inside(role, SummonsPart)[:2]
         ]
+    if role.reported_member:  # 双报到: the member's phone pages and their community's coming tasks
+        tasks = CommunityTask.objects.filter(
+            community__area_code=HOME[role.committee], starts_at__gte=timezone.now()
+        ).order_by("pk")[:2]
+        pages = [
+            reverse(name) for name in ("members_home", "members_tasks", "members_hours", "members_commitment")
+        ]
+        return pages + [reverse("members_task", args=[task.pk]) for task in tasks]
     if role.votes:
         topics = Proposal.objects.filter(
             committee__area_code=HOME[role.committee], status__in=Proposal.OPEN_STATUSES

@@ -27,7 +27,7 @@ from matching.pipeline import confirm, runs
 
 BEIXINQIAO, TIANQIAO = "110101005", "110102014"
 # Where each role of tests/permissions/roles.py sits: its committee's division code, and its unit's name.
-HOME = {"dongcheng": "110101", "beixinqiao": BEIXINQIAO, "tianqiao": TIANQIAO}
+HOME = {"dongcheng": "110101", "beixinqiao": BEIXINQIAO, "tianqiao": TIANQIAO, "minan": "110101005001"}
 UNITS = {
     "petro": "中国石油天然气集团有限公司",
     "hospital": "北京市东城区第一人民医院",
@@ -209,6 +209,11 @@ CODE_PATHS = {
     "matching.SummonsRecord": "part__summons__committee__area_code",
     "matching.SummonsRules": "committee__area_code",
     "matching.DepartmentFigures": "department__streets__area_code",
+    # 双报到
+    "committees.OrganisationReport": "community__area_code",
+    "committees.MemberReport": "community__area_code",
+    "matching.CommunityTask": "community__area_code",
+    "matching.SignUp": "task__community__area_code",
 }
 # For a department's person on duty, what is theirs is their department's: the path to its name. Everything else
 # with a place in the tree is outside (they sit on no committee), except themselves among the people.
@@ -242,7 +247,12 @@ def outside(role, model):
         own = _of_department(role, model)
         rows = model.objects.all() if own is None else model.objects.exclude(pk__in=own.values("pk"))
         return rows.order_by("pk")
-    return model.objects.exclude(**{f"{path}__startswith": HOME[role.committee]}).order_by("pk")
+    rows = model.objects.exclude(**{f"{path}__startswith": HOME[role.committee]})
+    if (
+        model._meta.label == "matching.Proposal"
+    ):  # also in sight when the need is in the subtree (a community's)
+        rows = rows.exclude(need__committee__area_code__startswith=HOME[role.committee])
+    return rows.order_by("pk")
 
 
 def inside(role, model):

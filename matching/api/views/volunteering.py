@@ -45,7 +45,7 @@ class OrganisationReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelV
             by=self.request.user, unit=data["unit"], community=data["community"], note=data.get("note", "")
         )
 
-    @extend_schema(request=CommitmentSerializer, responses=OrganisationReportSerializer)
+    @extend_schema(request=CommitmentSerializer, responses={201: OrganisationReportSerializer})
     @action(detail=True, methods=["post"])
     def commitments(self, request, pk=None):
         body = CommitmentSerializer(data=request.data)
@@ -121,7 +121,7 @@ class CommunityTaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         community = data.pop("community")
         serializer.instance = volunteering.publish_task(by=self.request.user, community=community, **data)
 
-    @extend_schema(request=None, responses=SignUpSerializer)
+    @extend_schema(request=None, responses={201: SignUpSerializer})
     @action(detail=True, methods=["post"], url_path="sign-up")
     def sign_up(self, request, pk=None):
         entry = volunteering.sign_up(by=request.user, task=self.get_object())

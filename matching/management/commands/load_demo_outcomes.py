@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from committees import services
 from committees.models import Category, Committee, MemberUnit, Need, Project, Reach, Resource, User
-from matching import demo_summons
+from matching import demo_summons, demo_volunteering
 from matching.models import (
     Answer,
     Decision,
@@ -66,6 +66,9 @@ class Command(BaseCommand):
             self.indicator_system(street, secretary, today.year)
             residents_demo.load(street, secretary, completed)
         demo_summons.load()  # 吹哨报到: summonses of 北新桥街道, before the figures so that departments have some
+        self.stdout.write(
+            demo_volunteering.load()
+        )  # 双报到: members, tasks, hours (matching/demo_volunteering.py)
         figures.compute(periods.year_with_months(today.year, today))
         evaluation.compute_reputations()
         if not Publication.objects.filter(committee=street, period=last_month.key).exists():
