@@ -191,7 +191,7 @@ STAGES = {
     "on_list": gettext_lazy("On the community's needs list"),
     "matched": gettext_lazy("Matched with a unit that can help"),
     "project": gettext_lazy("A service project is under way"),
-    "done": gettext_lazy("Done"),
+    "done": gettext_lazy("Done: the project is completed"),
 }
 STAGE_ORDER = ("received", "on_list", "matched", "project", "done")
 

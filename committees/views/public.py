@@ -25,7 +25,7 @@ MAX_BODY_BYTES = 8 * 1024
 
 class IntakeForm(forms.Form):
     text = forms.CharField(
-        label=gettext_lazy("What do you need?"),
+        label=gettext_lazy("What do you need"),
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         validators=[validators.validate_text],

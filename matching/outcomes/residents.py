@@ -30,8 +30,10 @@ PUBLIC_LIST_SIZE = 50
 
 
 def issue_rating_code(*, project: Project, by) -> RatingCode:
-    """The committee's secretary issues (once) the code handed out with a completed project."""
-    scoping.require_manages_committee(by, project.committee_id)
+    """The secretary of the project's committee, or of a community whose need it serves, issues (once) the code
+    handed out with the completed project."""
+    if not scoping.may_issue_rating_code(by, project):
+        raise PermissionDenied
     if project.status != Project.Status.COMPLETED:
         raise ValidationError({"project": _("Residents rate a project once it is completed.")})
     code, _created = RatingCode.objects.get_or_create(project=project, defaults={"created_by": by})

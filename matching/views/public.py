@@ -37,7 +37,8 @@ def notice(request, area_code: str):
         html = render_to_string("matching/public/notice.html", context, request=None)
         cache.set(key, html, residents_module.PUBLIC_CACHE_SECONDS)
     response = HttpResponse(html)
-    response["Cache-Control"] = f"public, max-age={residents_module.PUBLIC_CACHE_SECONDS}"
+    # A shared cache (the proxy) may keep it a minute; a browser asks again, so a resident who just rated sees it.
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={residents_module.PUBLIC_CACHE_SECONDS}"
     return response
 
 

@@ -15,7 +15,7 @@ class Role:
     username: str
     who: str
     seat: str | None  # Seat.Role value; None for the superuser
-    committee: str | None = None  # world key: dongcheng, beixinqiao, tianqiao
+    committee: str | None = None  # world key: dongcheng, beixinqiao, tianqiao, minan
     unit: str | None = None  # world key of the unit the seat represents: petro, hospital, eldercare, theatre
 
     @property
@@ -71,6 +71,7 @@ ROLES = [
     Role("liaison_hospital", "liaison of 东城区第一人民医院", Seat.Role.LIAISON, "beixinqiao", "hospital"),
     Role("liaison_eldercare", "liaison of 北新桥养老照料中心", Seat.Role.LIAISON, "beixinqiao", "eldercare"),
     Role("liaison_tianqiao", "liaison of 北京天桥艺术中心", Seat.Role.LIAISON, "tianqiao", "theatre"),
+    Role("minan_secretary", "secretary, 民安社区 (residents' inbox)", Seat.Role.SECRETARY, "minan"),
 ]
 BY_NAME = {role.username: role for role in ROLES}
 NAMES = [role.username for role in ROLES]

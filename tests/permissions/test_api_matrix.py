@@ -52,6 +52,8 @@ WRITES = [
     ("milestones", "post", "done/", {}),
     ("projects", "post", "complete/", {}),
     ("projects", "post", "carry-over/", {"reason": "越权结转", "new_end": "2099-01-01"}),
+    ("resident-submissions", "post", "decline/", {"reason": "越权不予受理"}),
+    ("resident-submissions", "post", "accept/", {"category": 1, "title": "越权受理"}),
 ]
 WRITE_IDS = [f"{endpoint}:{method}:{suffix or 'fields'}" for endpoint, method, suffix, _body in WRITES]
 READ_ONLY = [role for role in ROLES if not role.manages and not role.is_liaison]  # overseer, chairs, members

@@ -5,6 +5,7 @@ agenda, a claim and people with phone numbers. Built through the services, as th
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from committees import services
@@ -20,13 +21,14 @@ from committees.models import (
     Resource,
     User,
 )
+from committees.services import intake
 from matching.models import AgendaItem, Answer, Decision, MatchingRun, Meeting, Proposal, RulesOfProcedure
-from matching.outcomes import projects
+from matching.outcomes import projects, residents
 from matching.pipeline import confirm, runs
 
 BEIXINQIAO, TIANQIAO = "110101005", "110102014"
 # Where each role of tests/permissions/roles.py sits: its committee's division code, and its unit's name.
-HOME = {"dongcheng": "110101", "beixinqiao": BEIXINQIAO, "tianqiao": TIANQIAO}
+HOME = {"dongcheng": "110101", "beixinqiao": BEIXINQIAO, "tianqiao": TIANQIAO, "minan": "110101005001"}
 UNITS = {
     "petro": "中国石油天然气集团有限公司",
     "hospital": "北京市东城区第一人民医院",
@@ -137,6 +139,8 @@ def extend_demo() -> dict:
         claimed.first(), unit=units["petro"], by=User.objects.get(username="liaison_petro"), note="可以承接"
     )
 
+    _residents(tianqiao, admin, today)
+
     # People's phone numbers: a chair, a liaison and a secretary of another street.
     for username, phone in (
         ("bxq_chair", "13733330001"),
@@ -159,6 +163,32 @@ def extend_demo() -> dict:
     }
 
 
+def _residents(tianqiao, admin, today) -> None:
+    """天桥街道's residents: a submission to 虎坊路社区, a completed project with its rating code and a rating, a
+    survey (the demo has the same in 北新桥街道)."""
+    hufang = Committee.objects.get(area_code=f"{TIANQIAO}001")
+    intake.submit(committee=hufang, text="小区健身器材损坏，希望维修", phone="13944440001", name="冯桂英")
+    now = timezone.now()
+    done = Project.objects.create(
+        committee=tianqiao,
+        title="虎坊路社区健身器材维修",
+        starts_on=today,
+        ends_on=today,
+        status="completed",
+        completed_at=now,
+    )
+    code = residents.issue_rating_code(project=done, by=admin).code
+    residents.rate(project=done, code=code, phone="13944440002", score=4)
+    residents.create_survey(
+        by=admin,
+        committee=tianqiao,
+        title="天桥街道居民满意度调查",
+        questions=["环境", "服务"],
+        opens_on=today,
+        closes_on=today + datetime.timedelta(7),
+    )
+
+
 # Where a row of each model lies in the committee tree: the path to a division code. A row is outside a role's
 # subtree when that code does not start with the role's home code (tests/permissions/roles.py, HOME).
 CODE_PATHS = {
@@ -174,7 +204,8 @@ CODE_PATHS = {
     "committees.CollectionRequest": "round__committee__area_code",
     "committees.Project": "committee__area_code",
     "matching.MatchingRun": "scope_code",
-    "matching.Proposal": "committee__area_code",
+    # Decided by its committee, or needed in the subtree (a community sees the proposals on its needs).
+    "matching.Proposal": ("committee__area_code", "need__committee__area_code"),
     "matching.Meeting": "committee__area_code",
     "matching.AgendaItem": "meeting__committee__area_code",
     "matching.RulesOfProcedure": "committee__area_code",
@@ -185,7 +216,26 @@ CODE_PATHS = {
     "matching.Publication": "committee__area_code",
     "matching.ProjectUpdate": "project__committee__area_code",
     "matching.Milestone": "project__committee__area_code",
+    "committees.Submission": "committee__area_code",
+    # A project run by the committee, or serving a need of the subtree (its community hands out the code).
+    "matching.RatingCode": (
+        "project__committee__area_code",
+        "project__allocations__need__committee__area_code",
+    ),
+    "matching.ResidentRating": (
+        "project__committee__area_code",
+        "project__allocations__need__committee__area_code",
+    ),
+    "matching.Survey": "committee__area_code",
 }
+
+
+def _within(paths, code: str) -> Q:
+    """A row lies in a subtree by any of its paths (a proposal is also its need's committee's)."""
+    condition = Q()
+    for path in (paths,) if isinstance(paths, str) else paths:
+        condition |= Q(**{f"{path}__startswith": code})
+    return condition
 
 
 def outside(role, model):
@@ -196,7 +246,8 @@ def outside(role, model):
         return None
     if role.is_superuser:
         return model.objects.none()
-    return model.objects.exclude(**{f"{path}__startswith": HOME[role.committee]}).order_by("pk")
+    within = model.objects.filter(_within(path, HOME[role.committee])).values("pk")
+    return model.objects.exclude(pk__in=within).order_by("pk")
 
 
 def inside(role, model):
@@ -204,4 +255,4 @@ def inside(role, model):
     path = CODE_PATHS.get(model._meta.label)
     if path is None or role.is_superuser:
         return model.objects.order_by("pk")
-    return model.objects.filter(**{f"{path}__startswith": HOME[role.committee]}).distinct().order_by("pk")
+    return model.objects.filter(_within(path, HOME[role.committee])).distinct().order_by("pk")
