@@ -119,3 +119,10 @@ class PublishForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm the publication.")},
     )
+
+
+class PhotoPublicForm(forms.Form):
+    """Show a progress photo on the public notice (公示), or stop showing it."""
+
+    update = forms.IntegerField(widget=forms.HiddenInput)
+    public = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -433,3 +433,10 @@ def ratable_projects(user) -> QuerySet[Project]:
         .filter(status=Project.Status.COMPLETED)
         .exclude(rating_code__isnull=False)
     )
+
+
+def may_publish_photo(user, update: ProjectUpdate) -> bool:
+    """The unit that reported the photo (its liaison), or the project's committee's secretary."""
+    if update.unit_id is not None and update.unit_id in scope_of(user).liaison_unit_ids:
+        return True
+    return manages_project(user, update.project)
