@@ -47,7 +47,8 @@ def _community(area_code: str):
 @never_cache
 def intake_form(request, area_code: str):
     community = _community(area_code)
-    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    too_large = not length.isdigit() or int(length) > MAX_BODY_BYTES
     if request.method == "POST" and too_large:
         context = {
             "community": community,
