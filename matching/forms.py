@@ -167,3 +167,10 @@ class SummonsFinishForm(ServerCheckedLengths, forms.Form):
         if data.get("outcome") == "unable" and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why the department cannot handle it."))
         return data
+
+
+class PhotoPublicForm(forms.Form):
+    """Show a progress photo on the public notice (公示), or stop showing it."""
+
+    update = forms.IntegerField(widget=forms.HiddenInput)
+    public = forms.BooleanField(required=False, widget=forms.HiddenInput)

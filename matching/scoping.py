@@ -563,20 +563,32 @@ def owns_sign_up(user, sign_up) -> bool:
 # Residents hold no account: the public pages check a project's rating code or a survey's link (outcomes.residents).
 
 
+def _served_or_run(field: str, codes) -> Q:
+    """Projects run by a committee of the subtree, or serving a need of it (a community's need is often served
+    by a project its street confirmed: the community hands the rating code out to its residents)."""
+    served = Allocation.objects.filter(prefix_q("need__committee__area_code", codes)).values("project_id")
+    return prefix_q(f"{field}committee__area_code", codes) | Q(**{f"{field}pk__in": served})
+
+
 def rating_codes_for(user) -> QuerySet[RatingCode]:
-    return scoped(RatingCode, user, lambda scope: prefix_q("project__committee__area_code", scope.read_codes))
+    return scoped(RatingCode, user, lambda scope: _served_or_run("project__", scope.read_codes))
 
 
 def rating_codes_to_manage(user) -> QuerySet[RatingCode]:
-    return scoped(
-        RatingCode, user, lambda scope: prefix_q("project__committee__area_code", scope.manage_codes)
-    )
+    return scoped(RatingCode, user, lambda scope: _served_or_run("project__", scope.manage_codes))
+
+
+def projects_for_residents(user) -> QuerySet[Project]:
+    """Projects whose residents' rating this secretary hands out: run by or serving their subtree."""
+    return scoped(Project, user, lambda scope: _served_or_run("", scope.manage_codes))
+
+
+def may_issue_rating_code(user, project: Project) -> bool:
+    return projects_for_residents(user).filter(pk=project.pk).exists()
 
 
 def resident_ratings_for(user) -> QuerySet[ResidentRating]:
-    return scoped(
-        ResidentRating, user, lambda scope: prefix_q("project__committee__area_code", scope.read_codes)
-    )
+    return scoped(ResidentRating, user, lambda scope: _served_or_run("project__", scope.read_codes))
 
 
 def surveys_for(user) -> QuerySet[Survey]:
@@ -588,7 +600,16 @@ def surveys_to_manage(user) -> QuerySet[Survey]:
 
 
 def ratable_projects(user) -> QuerySet[Project]:
-    """Completed projects of committees the user manages: the choices for issuing a rating code."""
-    return Project.objects.filter(
-        status=Project.Status.COMPLETED, committee__in=committees_to_manage(user)
-    ).exclude(rating_code__isnull=False)
+    """Completed projects without a code whose rating the user hands out: the choices for issuing one."""
+    return (
+        projects_for_residents(user)
+        .filter(status=Project.Status.COMPLETED)
+        .exclude(rating_code__isnull=False)
+    )
+
+
+def may_publish_photo(user, update: ProjectUpdate) -> bool:
+    """The unit that reported the photo (its liaison), or the project's committee's secretary."""
+    if update.unit_id is not None and update.unit_id in scope_of(user).liaison_unit_ids:
+        return True
+    return manages_project(user, update.project)

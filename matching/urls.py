@@ -30,6 +30,7 @@ urlpatterns = [
     path("notice/<str:area_code>/", public.notice, name="public_notice"),
     path("notice/projects/<int:pk>/rate/", public.rate_project, name="resident_rate"),
     path("notice/surveys/<str:token>/", public.survey, name="resident_survey"),
+    path("notice/photos/<int:pk>/", public.photo, name="public_photo"),
 ]
 
 # 双报到: the party members' phone pages (matching/views/members.py)

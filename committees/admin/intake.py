@@ -49,6 +49,10 @@ class SubmissionAdmin(ScopedAdmin):
         return False  # residents submit on the public page
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request) or (
+            request.method == "POST" and not self.has_change_permission(request)
+        ):
+            raise PermissionDenied
         submission = get_object_or_404(
             self.get_queryset(request).select_related("committee", "need"), pk=object_id
         )

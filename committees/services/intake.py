@@ -5,6 +5,7 @@ declines it with a reason. The resident follows it by its private link, which sh
 import datetime
 import hashlib
 import hmac
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -70,7 +71,9 @@ def submit(
     """A resident's submission to a community: checked, limited, stored, and the community's secretaries told."""
     if committee.level != Level.COMMUNITY:
         raise ValidationError(_("Needs are submitted to a community."))
-    phone = phone.strip()
+    # One spelling per number, so that "+86 139 0123 4567" counts against the same limit as "13901234567".
+    phone = re.sub(r"[\s()]", "", phone)
+    phone = phone.removeprefix("+86")
     check_limits(phone=phone, address=address)
     submission = Submission(
         committee=committee,
@@ -191,7 +194,7 @@ STAGES = {
     "on_list": gettext_lazy("On the community's needs list"),
     "matched": gettext_lazy("Matched with a unit that can help"),
     "project": gettext_lazy("A service project is under way"),
-    "done": gettext_lazy("Done"),
+    "done": gettext_lazy("Done: the project is completed"),
 }
 STAGE_ORDER = ("received", "on_list", "matched", "project", "done")
 

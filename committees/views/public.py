@@ -25,7 +25,7 @@ MAX_BODY_BYTES = 8 * 1024
 
 class IntakeForm(forms.Form):
     text = forms.CharField(
-        label=gettext_lazy("What do you need?"),
+        label=gettext_lazy("What do you need"),
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         validators=[validators.validate_text],
@@ -47,7 +47,8 @@ def _community(area_code: str):
 @never_cache
 def intake_form(request, area_code: str):
     community = _community(area_code)
-    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    too_large = not length.isdigit() or int(length) > MAX_BODY_BYTES
     if request.method == "POST" and too_large:
         context = {
             "community": community,

@@ -4,7 +4,7 @@ their link and results."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +46,8 @@ class RatingCodeAdmin(ScopedAdmin):
 
     def check_write(self, request, obj, data):
         if obj is None and data.get("project") is not None:
-            scoping.require_manages_committee(request.user, data["project"].committee_id)
+            if not scoping.may_issue_rating_code(request.user, data["project"]):
+                raise PermissionDenied
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -32,6 +32,10 @@ class ProjectUpdate(models.Model):
     photo = models.FileField(
         _("photo"), upload_to="project-updates/%Y/%m/", blank=True, validators=[validate_photo]
     )
+    # The reporting unit (or the secretary) chose to show the photo on the public notice (公示).
+    photo_is_public = models.BooleanField(
+        _("photo shown on the public notice"), default=False, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )

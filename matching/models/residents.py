@@ -59,7 +59,7 @@ class ResidentRating(models.Model):
 
     class Meta:
         verbose_name = _("resident's rating")
-        verbose_name_plural = _("residents' ratings")
+        verbose_name_plural = _("ratings by residents")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["project", "phone_hash"], name="one_resident_rating_per_phone"),

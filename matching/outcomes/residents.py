@@ -6,6 +6,7 @@ phone number (kept only as a keyed hash); a survey by its link. Public pages are
 from the cache when a rating changes what they show."""
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -18,20 +19,23 @@ from django.utils.translation import gettext as _
 from committees.models import Allocation, Committee, Level, Need, Project
 from committees.services.intake import keyed_hash, normalise_phone
 from matching import scoping
-from matching.models import Evaluation, Proposal, Publication
+from matching.models import Evaluation, ProjectUpdate, Proposal, Publication
 from matching.models.residents import RatingCode, ResidentRating, Survey, SurveyAnswer
 from matching.outcomes import evaluation, figures
 
 PUBLIC_CACHE_SECONDS = 60
 SURVEY_QUESTIONS = (2, 8)  # a handful: at least two, at most eight
 PUBLIC_LIST_SIZE = 50
+PHOTOS_SHOWN = 3
 
 # --- Rating codes and residents' ratings ---------------------------------------------------------------------------
 
 
 def issue_rating_code(*, project: Project, by) -> RatingCode:
-    """The committee's secretary issues (once) the code handed out with a completed project."""
-    scoping.require_manages_committee(by, project.committee_id)
+    """The secretary of the project's committee, or of a community whose need it serves, issues (once) the code
+    handed out with the completed project."""
+    if not scoping.may_issue_rating_code(by, project):
+        raise PermissionDenied
     if project.status != Project.Status.COMPLETED:
         raise ValidationError({"project": _("Residents rate a project once it is completed.")})
     code, _created = RatingCode.objects.get_or_create(project=project, defaults={"created_by": by})
@@ -75,6 +79,18 @@ def resident_rates(project_ids) -> dict[int, dict]:
         .order_by()
     )
     return {row["project_id"]: {"average": round(row["average"], 1), "count": row["count"]} for row in rows}
+
+
+def show_photo(*, update, by, public: bool):
+    """Show (or stop showing) a progress photo on the public notice; only photos a unit chose are ever public."""
+    if not scoping.may_publish_photo(by, update):
+        raise PermissionDenied
+    if not update.photo:
+        raise ValidationError(_("This progress report has no photo."))
+    type(update).objects.filter(pk=update.pk).update(photo_is_public=public)
+    forget_public_pages(update.project)
+    update.photo_is_public = public
+    return update
 
 
 # --- Surveys -------------------------------------------------------------------------------------------------------
@@ -182,6 +198,14 @@ def public_notice(committee: Committee) -> dict:
         .order_by("-starts_on", "-pk")[:PUBLIC_LIST_SIZE]
     )
     rates = resident_rates(project.pk for project in projects)
+    photos_of = defaultdict(list)
+    for update_id, project_id in (
+        ProjectUpdate.objects.filter(project__in=[p.pk for p in projects], photo_is_public=True)
+        .exclude(photo="")
+        .order_by("-created_at")
+        .values_list("pk", "project_id")
+    ):
+        photos_of[project_id].append(update_id)
     units_rates = dict(
         evaluation_rates(project.pk for project in projects),
     )
@@ -190,6 +214,7 @@ def public_notice(committee: Committee) -> dict:
         project.resident_rate = rates.get(project.pk)
         project.unit_rate = units_rates.get(project.pk)
         project.open_for_rating = evaluation.is_open(project, now)
+        project.public_photos = photos_of.get(project.pk, [])[:PHOTOS_SHOWN]
     publications = list(
         Publication.objects.filter(committee=committee)
         .order_by("-period")
@@ -283,4 +308,16 @@ def public_project_ids() -> list[int]:
         Project.objects.filter(
             status=Project.Status.COMPLETED, committee__level__in=(Level.COMMUNITY, Level.STREET)
         ).values_list("pk", flat=True)
+    )
+
+
+def public_photo(update_id: int):
+    """A progress photo its unit chose to publish, of a project a public page shows; None otherwise."""
+    return (
+        ProjectUpdate.objects.filter(
+            pk=update_id, photo_is_public=True, project__committee__level__in=(Level.COMMUNITY, Level.STREET)
+        )
+        .exclude(photo="")
+        .exclude(project__status=Project.Status.CANCELLED)
+        .first()
     )

@@ -90,6 +90,7 @@ def _figure_labels():
         ("response_rate", _("Response rate (%)")),
         ("resolution_rate", _("Resolution rate (%)")),
         ("satisfaction_rate", _("Satisfaction rate (%)")),
+        ("resident_satisfaction_rate", _("Residents' satisfaction rate (%)")),
         ("median_days_to_confirm", _("Median days to confirmation")),
         ("median_days_to_complete", _("Median days to completion")),
         ("participation_rate", _("Member-unit participation (%)")),

@@ -20,10 +20,11 @@ from matching.forms import (
     EvaluationForm,
     MilestoneDoneForm,
     MilestoneForm,
+    PhotoPublicForm,
     ProgressForm,
 )
 from matching.models import Cancellation, Milestone, ProjectUpdate
-from matching.outcomes import evaluation, projects
+from matching.outcomes import evaluation, projects, residents
 
 PAGE_SIZE = 20
 UPDATES_SHOWN = 20
@@ -101,6 +102,13 @@ def project_detail(request, pk: int):
         .select_related("unit", "created_by")
         .order_by("-created_at", "-pk")[:UPDATES_SHOWN]
     )
+    # Who may show a progress photo on the public notice: its unit's liaison or the project's secretary.
+    my_units, manages = (
+        scoping.scope_of(request.user).liaison_unit_ids,
+        scoping.manages_project(request.user, project),
+    )
+    for update in updates:
+        update.may_publish_photo = bool(update.photo) and (manages or update.unit_id in my_units)
     return render(
         request,
         "matching/project_detail.html",
@@ -141,6 +149,11 @@ def _milestone_done(project, user, data, _request):
     projects.complete_milestone(milestone=milestone, by=user)
 
 
+def _show_photo(project, user, data, _request):
+    update = get_object_or_404(ProjectUpdate, pk=data["update"], project=project)
+    residents.show_photo(update=update, by=user, public=data["public"])
+
+
 _ACTIONS = {
     "progress": {
         "form": lambda request, _sides: ("progress_form", ProgressForm(request.POST, request.FILES)),
@@ -179,6 +192,11 @@ _ACTIONS = {
             project=project, by=user, reason=data["reason"]
         ),
         "done": _("Project cancelled: its quantity is back on the lists and both sides are told."),
+    },
+    "photo_public": {
+        "form": lambda request, _sides: ("photo_public_form", PhotoPublicForm(request.POST)),
+        "run": _show_photo,
+        "done": _("The photo's place on the public notice is saved."),
     },
     "evaluate": {
         "form": lambda request, sides: ("evaluation_form", EvaluationForm(request.POST, sides=sides)),

@@ -5,7 +5,7 @@ here shows a person's name, phone or a resident's own words."""
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from committees import validators
 from committees.models import Project
+from matching import photos
 from matching.models.residents import Survey
 from matching.outcomes import evaluation
 from matching.outcomes import residents as residents_module
@@ -37,7 +38,8 @@ def notice(request, area_code: str):
         html = render_to_string("matching/public/notice.html", context, request=None)
         cache.set(key, html, residents_module.PUBLIC_CACHE_SECONDS)
     response = HttpResponse(html)
-    response["Cache-Control"] = f"public, max-age={residents_module.PUBLIC_CACHE_SECONDS}"
+    # A shared cache (the proxy) may keep it a minute; a browser asks again, so a resident who just rated sees it.
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={residents_module.PUBLIC_CACHE_SECONDS}"
     return response
 
 
@@ -132,3 +134,21 @@ def survey(request, token: str):
         },
         status=400 if errors else 200,
     )
+
+
+def photo(request, pk: int):
+    """A progress photo its unit chose to show on the public notice: re-encoded when uploaded, served inert."""
+    update = residents_module.public_photo(pk)
+    if update is None:
+        raise Http404
+    try:
+        kind = photos.stored_type(update.photo)
+        if kind is None:
+            raise Http404
+        response = FileResponse(update.photo.open("rb"), content_type=kind.content_type)
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=300"
+    return response

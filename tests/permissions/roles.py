@@ -17,7 +17,7 @@ class Role:
     username: str
     who: str
     seat: str | None  # Seat.Role value; None for the superuser
-    committee: str | None = None  # world key: dongcheng, beixinqiao, tianqiao
+    committee: str | None = None  # world key: dongcheng, beixinqiao, tianqiao, minan
     unit: str | None = None  # world key of the unit the seat represents: petro, hospital, eldercare, theatre
     department: str | None = None  # 吹哨报到: the department a person on duty acts for (seat DEPARTMENT)
     reported_member: bool = False  # 双报到: a party member reported to `committee` (a community), no seat
@@ -83,7 +83,7 @@ ROLES = [
     Role("dept_traffic", "person on duty, 东城区交通委员会", DEPARTMENT, department="东城区交通委员会"),
     Role("dept_chengguan", "person on duty, 北新桥城管执法队", DEPARTMENT, department="北新桥城管执法队"),
     # 双报到: a community's secretary, and an in-service party member reported to that community (works at the hospital)
-    Role("minan_secretary", "secretary, 民安社区", Seat.Role.SECRETARY, "minan"),
+    Role("minan_secretary", "secretary, 民安社区 (members, residents' inbox)", Seat.Role.SECRETARY, "minan"),
     Role("member_wang", "party member reported to 民安社区", None, "minan", "hospital", reported_member=True),
 ]
 BY_NAME = {role.username: role for role in ROLES}

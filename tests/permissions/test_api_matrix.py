@@ -57,6 +57,8 @@ WRITES = [
     ("summons-parts", "post", "report/", {"attendee_name": "冒名报到"}),
     ("summons-parts", "post", "finish/", {"done": True}),
     ("summons-parts", "post", "rate/", {"timeliness": 1, "attitude": 1, "result": 1}),
+    ("resident-submissions", "post", "decline/", {"reason": "越权不予受理"}),
+    ("resident-submissions", "post", "accept/", {"category": 1, "title": "越权受理"}),
 ]
 WRITE_IDS = [f"{endpoint}:{method}:{suffix or 'fields'}" for endpoint, method, suffix, _body in WRITES]
 # overseer, chairs, members (a department's person acts on its own summons: tests/matching/test_api_summons.py)

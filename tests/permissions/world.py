@@ -5,6 +5,7 @@ agenda, a claim and people with phone numbers. Built through the services, as th
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from committees import services
@@ -21,8 +22,9 @@ from committees.models import (
     Resource,
     User,
 )
+from committees.services import intake
 from matching.models import AgendaItem, Answer, Decision, MatchingRun, Meeting, Proposal, RulesOfProcedure
-from matching.outcomes import projects
+from matching.outcomes import projects, residents
 from matching.pipeline import confirm, runs
 
 BEIXINQIAO, TIANQIAO = "110101005", "110102014"
@@ -152,6 +154,7 @@ def extend_demo() -> dict:
         category="traffic",
         urgency="urgent",
     )
+    _residents(tianqiao, admin, today)
 
     # People's phone numbers: a chair, a liaison and a secretary of another street.
     for username, phone in (
@@ -175,6 +178,32 @@ def extend_demo() -> dict:
     }
 
 
+def _residents(tianqiao, admin, today) -> None:
+    """天桥街道's residents: a submission to 虎坊路社区, a completed project with its rating code and a rating, a
+    survey (the demo has the same in 北新桥街道)."""
+    hufang = Committee.objects.get(area_code=f"{TIANQIAO}001")
+    intake.submit(committee=hufang, text="小区健身器材损坏，希望维修", phone="13944440001", name="冯桂英")
+    now = timezone.now()
+    done = Project.objects.create(
+        committee=tianqiao,
+        title="虎坊路社区健身器材维修",
+        starts_on=today,
+        ends_on=today,
+        status="completed",
+        completed_at=now,
+    )
+    code = residents.issue_rating_code(project=done, by=admin).code
+    residents.rate(project=done, code=code, phone="13944440002", score=4)
+    residents.create_survey(
+        by=admin,
+        committee=tianqiao,
+        title="天桥街道居民满意度调查",
+        questions=["环境", "服务"],
+        opens_on=today,
+        closes_on=today + datetime.timedelta(7),
+    )
+
+
 # Where a row of each model lies in the committee tree: the path to a division code. A row is outside a role's
 # subtree when that code does not start with the role's home code (tests/permissions/roles.py, HOME).
 CODE_PATHS = {
@@ -190,7 +219,8 @@ CODE_PATHS = {
     "committees.CollectionRequest": "round__committee__area_code",
     "committees.Project": "committee__area_code",
     "matching.MatchingRun": "scope_code",
-    "matching.Proposal": "committee__area_code",
+    # Decided by its committee, or needed in the subtree (a community sees the proposals on its needs).
+    "matching.Proposal": ("committee__area_code", "need__committee__area_code"),
     "matching.Meeting": "committee__area_code",
     "matching.AgendaItem": "meeting__committee__area_code",
     "matching.RulesOfProcedure": "committee__area_code",
@@ -214,6 +244,17 @@ CODE_PATHS = {
     "committees.MemberReport": "community__area_code",
     "matching.CommunityTask": "community__area_code",
     "matching.SignUp": "task__community__area_code",
+    "committees.Submission": "committee__area_code",
+    # A project run by the committee, or serving a need of the subtree (its community hands out the code).
+    "matching.RatingCode": (
+        "project__committee__area_code",
+        "project__allocations__need__committee__area_code",
+    ),
+    "matching.ResidentRating": (
+        "project__committee__area_code",
+        "project__allocations__need__committee__area_code",
+    ),
+    "matching.Survey": "committee__area_code",
 }
 # For a department's person on duty, what is theirs is their department's: the path to its name. Everything else
 # with a place in the tree is outside (they sit on no committee), except themselves among the people.
@@ -235,6 +276,14 @@ def _of_department(role, model):
     return model.objects.filter(**{path: role.department}) if path else None
 
 
+def _within(paths, code: str) -> Q:
+    """A row lies in a subtree by any of its paths (a proposal is also its need's committee's)."""
+    condition = Q()
+    for path in (paths,) if isinstance(paths, str) else paths:
+        condition |= Q(**{f"{path}__startswith": code})
+    return condition
+
+
 def outside(role, model):
     """The rows of `model` outside the role's subtree, oldest first; None where the model has no place in the
     tree (categories, scheduled jobs, export logs). The superuser has nothing outside."""
@@ -247,12 +296,8 @@ def outside(role, model):
         own = _of_department(role, model)
         rows = model.objects.all() if own is None else model.objects.exclude(pk__in=own.values("pk"))
         return rows.order_by("pk")
-    rows = model.objects.exclude(**{f"{path}__startswith": HOME[role.committee]})
-    if (
-        model._meta.label == "matching.Proposal"
-    ):  # also in sight when the need is in the subtree (a community's)
-        rows = rows.exclude(need__committee__area_code__startswith=HOME[role.committee])
-    return rows.order_by("pk")
+    within = model.objects.filter(_within(path, HOME[role.committee])).values("pk")
+    return model.objects.exclude(pk__in=within).order_by("pk")
 
 
 def inside(role, model):
@@ -263,4 +308,4 @@ def inside(role, model):
     if role.is_department:
         own = _of_department(role, model)
         return (own if own is not None else model.objects.none()).distinct().order_by("pk")
-    return model.objects.filter(**{f"{path}__startswith": HOME[role.committee]}).distinct().order_by("pk")
+    return model.objects.filter(_within(path, HOME[role.committee])).distinct().order_by("pk")

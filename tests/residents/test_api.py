@@ -113,3 +113,26 @@ def test_the_figures_carry_the_residents_satisfaction_rate(api, place, secretary
     row = api.get("/api/v1/figures/").json()["results"][0]
 
     assert {"resident_ratings", "survey_answers", "resident_satisfaction_rate"} <= set(row)
+
+
+def test_the_survey_list_takes_a_constant_number_of_queries(
+    api, place, secretary_of, django_assert_max_num_queries
+):
+    secretary = secretary_of(place["beixinqiao"])
+    today = timezone.localdate()
+    for n in range(5):
+        survey = Survey.objects.create(
+            committee=place["beixinqiao"],
+            title=f"调查{n}",
+            questions=["一", "二"],
+            opens_on=today,
+            closes_on=today,
+            created_by=secretary,
+        )
+        SurveyAnswer.objects.create(survey=survey, scores=[4, 4], mean="4.00", created_on=today)
+    api.force_authenticate(secretary)
+
+    with django_assert_max_num_queries(6):
+        response = api.get("/api/v1/resident-surveys/")
+
+    assert len(response.json()["results"]) == 5

@@ -18,7 +18,8 @@ from tests.matching.conftest import area, project, publish  # noqa: F401  (the m
 
 pytestmark = pytest.mark.django_db
 
-PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+# Bounded by anything but letters and digits, so that a CAPTCHA's hex key is not taken for a phone number.
+PHONE = re.compile(r"(?<![0-9A-Za-z])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])")
 # What an accepted submission without a name gets as its contact: a word, not a person's name.
 NOT_PERSONAL = {"居民", "Resident"}
 

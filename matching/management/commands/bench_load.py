@@ -3,10 +3,15 @@ process (matching/management/loadgen.py) with N concurrent clients for T seconds
 
     manage.py bench_load --profile api      # the API's list endpoints, 8 clients by token (district secretary, liaison)
     manage.py bench_load --profile pages    # member units' pages and the API, 50 logged-in liaisons for 60 s
+    manage.py bench_load --profile public   # a street's public pages (公示, intake, ratings), 200 anonymous clients
 
 Two profiles: `api` requests every list endpoint of /api/v1/ as a district secretary (东城区) and as a liaison, with
 a token; `pages` logs 50 liaisons of different units in through the login form (CSRF and all) and requests their
 dashboard, needs and resources lists, the claim hall, the resources within reach and the API lists by session.
+`public` sends 200 anonymous residents (no login, no cookie but the CSRF one) to the public pages of one street
+(`--street`, default the street with the most communities): the street's and each community's notice (公示,
+served from the cache), each community's intake form (a CAPTCHA made per request) and the rating pages of the
+street's completed projects.
 `--generate` builds the city data set first when it is missing (`generate`, then `bench_matching --keep`: 100,000
 needs and resources, and the proposals of a city run). gunicorn runs with the production settings unless told
 otherwise, behind no proxy: the load generator sends X-Forwarded-Proto as the proxy would. API throttling is lifted
@@ -35,7 +40,7 @@ from django.db import connection
 from django.db.models import Count
 from django.urls import get_resolver, reverse
 
-from committees.models import Committee, Level, Membership, Need, Seat, User
+from committees.models import Committee, Level, Membership, Need, Project, Seat, User
 from committees.services import access
 
 ROOT = Path(settings.BASE_DIR)
@@ -48,7 +53,11 @@ PAGES = [
     ("page: resources within reach", "/within-reach/"),
 ]
 PAGES_API = ["needs", "resources", "proposals"]
-PROFILES = {"api": {"clients": 8, "seconds": 30}, "pages": {"clients": 50, "seconds": 60}}
+PROFILES = {
+    "api": {"clients": 8, "seconds": 30},
+    "pages": {"clients": 50, "seconds": 60},
+    "public": {"clients": 200, "seconds": 60},
+}
 
 
 def free_port() -> int:
@@ -93,6 +102,7 @@ class Command(BaseCommand):
             help="PostgreSQL's JIT for the web processes (PGOPTIONS); default: as the server is configured",
         )
         parser.add_argument("--timeout", type=float, default=120, help="seconds a client waits for an answer")
+        parser.add_argument("--street", help="public: the street's division code (default: most communities)")
 
     def handle(self, *args, profile, clients, seconds, warmup, workers, port, settings_module, **options):
         if connection.vendor != "postgresql" or not settings.REDIS_URL:
@@ -107,7 +117,10 @@ class Command(BaseCommand):
             )  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum keeps them after bulk inserts
-        plan_clients = self.api_clients(clients) if profile == "api" else self.page_clients(clients)
+        if profile == "public":
+            plan_clients = self.public_clients(clients, options.get("street"))
+        else:
+            plan_clients = self.api_clients(clients) if profile == "api" else self.page_clients(clients)
         self.stdout.write(
             f"data: {Need.objects.count()} needs, {Committee.objects.count()} committees; {clients} clients, "
             f"{len({entry[1] for c in plan_clients for entry in c['paths']})} paths, {seconds:.0f} s"
@@ -178,6 +191,27 @@ class Command(BaseCommand):
             {"auth": {"username": user.username, "password": PASSWORD}, "paths": paths, "accept": "text/html"}
             for user in self.liaisons(count)
         ]
+
+    def public_clients(self, count: int, street_code: str | None) -> list[dict]:
+        """Anonymous residents on one street's public pages, each starting at a different page."""
+        streets = Committee.objects.filter(level=Level.STREET)
+        street = (
+            streets.filter(area_code=street_code).first()
+            if street_code
+            else streets.annotate(n=Count("children")).order_by("-n", "area_code").first()
+        )
+        if street is None:
+            raise CommandError("No such street: load the demo or run with --generate first.")
+        communities = list(street.children.order_by("area_code").values_list("area_code", flat=True))
+        paths = [("public: street notice", reverse("public_notice", args=[street.area_code]))]
+        paths += [("public: community notice", reverse("public_notice", args=[code])) for code in communities]
+        paths += [("public: intake form", reverse("resident_intake", args=[code])) for code in communities]
+        completed = Project.objects.filter(
+            status=Project.Status.COMPLETED, committee__area_code__startswith=street.area_code
+        ).values_list("pk", flat=True)[:10]
+        paths += [("public: rating page", reverse("resident_rate", args=[pk])) for pk in completed]
+        self.stdout.write(f"street: {street.name} ({street.area_code}), {len(communities)} communities")
+        return [{"auth": {}, "paths": paths, "accept": "text/html"} for _n in range(count)]
 
     def liaisons(self, count: int) -> list[User]:
         """Liaisons of the units with the most published needs (created once, kept for the next run)."""
