@@ -45,10 +45,7 @@ class MatchingRunAdmin(ScopedAdmin):
         "trigger",
         "requested_by",
         "created_at",
-        "started_at",
-        "finished_at",
-        "attempts",
-        "progress",
+        "progress",  # status, start, end, attempts, stages and counts: refreshed while the run is under way
         "parent",
     ]
 

@@ -39,8 +39,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const rows = data.units.slice().reverse();
     // Every bar gets its label: the box grows with the rows instead of ECharts skipping every other name.
     unitsBox.style.height = `${Math.max(200, rows.length * 28 + 60)}px`;
-    // SVG, not canvas: every unit's label is a text a screen reader (and a test) can find.
-    const chart = echarts.init(unitsBox, null, { renderer: "svg" });
+    const chart = echarts.init(unitsBox);
     chart.setOption({
       animation: false,
       tooltip: {},

@@ -269,11 +269,12 @@ def test_both_sides_evaluate_and_the_published_results_rank_and_chart_them(
         [cell.strip() for cell in row.locator("td").all_inner_texts()]
         for row in main.locator("section:has(#units-chart) table tbody tr").all()
     ]
-    # Rank, unit, indicator total, projects completed, ratings received, average, reputation, resources, rounds.
+    # Rank, unit, the score ranked by (here projects completed: no indicator system), then the details: indicator
+    # total, projects completed, ratings received, average, reputation, resources, rounds.
     # Reputation: (5 × 4.5 + 5) / (5 + 1) with the mean of all ratings (5 and 4) as the prior, weight 5.
     assert rows == [
-        ["1", "东城区第一人民医院", "—", "1", "1", "5.0", "4.58", "1", "0/0"],
-        ["2", "北新桥街道社区服务中心", "—", "0", "0", "—", "—", "0", "0/0"],
+        ["1", "东城区第一人民医院", "1", "—", "1", "1", "5.0", "4.58", "1", "0/0"],
+        ["2", "北新桥街道社区服务中心", "0", "—", "0", "0", "—", "—", "0", "0/0"],
     ]
 
     drawn = {}
