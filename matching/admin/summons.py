@@ -2,9 +2,11 @@
 committee's default deadlines; overdue summons on the admin home. Writes go through matching.summons."""
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -12,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from committees import masking
 from committees.admin.filters import InScopeCommitteeFilter
-from committees.models import Department
+from committees.models import Department, Need
 from config.admin.base import ScopedAdmin, ScopedInline
 from config.admin.site import admin_site
+from config.exceptions import InvalidTransition
 from matching import scoping
 from matching import summons as service
 from matching.models import Summons, SummonsPart, SummonsRules
@@ -278,6 +281,56 @@ class SummonsRulesAdmin(ScopedAdmin):
             **{name: form.cleaned_data[name] for name in service.RULES_FIELDS},
         )
         obj.pk = saved.pk
+
+
+def summons_from_need(modeladmin, request, queryset):
+    """Need list action (committees owns the need admin): one need no unit could take becomes a summons, after a
+    page choosing the departments, category and urgency; through summons.summons_from_need."""
+    chosen = [
+        need
+        for need in (queryset & scoping.needs_for(request.user))[:2]
+        if scoping.can_change(request.user, need)
+    ]
+    need = (
+        chosen[0]
+        if len(chosen) == 1 and chosen[0].status in (*Need.LIVE_STATUSES, Need.Status.DRAFT)
+        else None
+    )
+    errors = []
+    if need is not None and request.POST.get("confirmed") == "yes":
+        allowed = scoping.departments_to_summon(need.committee)
+        departments = list(
+            allowed.filter(pk__in=[v for v in request.POST.getlist("departments") if v.isdigit()])
+        )
+        try:
+            summons = service.summons_from_need(
+                need=need,
+                by=request.user,
+                departments=departments,
+                category=request.POST.get("category", ""),
+                urgency=request.POST.get("urgency", Summons.Urgency.ORDINARY),
+                place=request.POST.get("place", "").strip()[:200],
+            )
+        except (ValidationError, PermissionDenied, InvalidTransition) as error:
+            errors = getattr(error, "messages", [str(error)])
+        else:
+            messages.success(request, _("Summons raised: %(title)s") % {"title": summons.title})
+            return HttpResponseRedirect(reverse("admin:matching_summons_change", args=[summons.pk]))
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Raise a summons from the need"),
+        "need": need,
+        "departments": scoping.departments_to_summon(need.committee).order_by("kind", "name") if need else [],
+        "categories": Summons.Category.choices,
+        "urgencies": Summons.Urgency.choices,
+        "errors": errors,
+        "opts": Need._meta,
+    }
+    return TemplateResponse(request, "admin/matching/summons_from_need.html", context)
+
+
+summons_from_need.short_description = _("Raise a summons (吹哨) from the selected need…")
+admin_site.register_action(Need, summons_from_need)
 
 
 def overdue_summons_panel(request):

@@ -69,7 +69,12 @@ def summons_home(request):
     return render(
         request,
         "matching/summons_home.html",
-        {"open_parts": open_parts, "page": page, "todos": todos_for(request.user)},
+        {
+            "open_parts": open_parts,
+            "page": page,
+            # The shared to-do list, less its summons items (the open summons above are those).
+            "other_todos": [item for item in todos_for(request.user) if item.kind != "summons"],
+        },
     )
 
 

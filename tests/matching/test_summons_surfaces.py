@@ -272,3 +272,49 @@ def test_the_departments_ledger_lists_what_the_street_may_see(client, world, are
     assert sorted(row[1] for row in rows) == ["区交通委", "城管执法队"]
     traffic = next(row for row in rows if row[1] == "区交通委")
     assert traffic[4] == "北新桥街道" and "专人" in traffic[8]
+
+
+def test_the_secretary_raises_a_summons_from_a_need_in_the_admin(client, world, publish):
+    from committees.models import Need
+
+    need = publish(Need, world["beixinqiao"], owner_committee=True, title="小区门口道路破损")
+    client.force_login(world["secretary"])
+    changelist = reverse("admin:committees_need_changelist")
+    form = {"action": "summons_from_need", "_selected_action": [need.pk], "index": 0}
+
+    assert "道路破损" in client.post(changelist, form).content.decode()  # the page choosing departments
+    response = client.post(
+        changelist,
+        {
+            **form,
+            "confirmed": "yes",
+            "departments": [world["traffic"].pk],
+            "category": "traffic",
+            "urgency": "ordinary",
+        },
+    )
+
+    summons = Summons.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{summons.pk}/change/")
+    need.refresh_from_db()
+    assert summons.need == need and need.status == Need.Status.WITHDRAWN
+
+
+def test_another_streets_secretary_cannot_raise_a_summons_from_this_need(client, world, publish):
+    from committees.models import Need
+
+    need = publish(Need, world["beixinqiao"], owner_committee=True)
+    client.force_login(world["other_secretary"])
+    client.post(
+        reverse("admin:committees_need_changelist"),
+        {
+            "action": "summons_from_need",
+            "_selected_action": [need.pk],
+            "index": 0,
+            "confirmed": "yes",
+            "departments": [world["traffic"].pk],
+            "category": "traffic",
+        },
+    )
+    need.refresh_from_db()
+    assert need.status == Need.Status.PUBLISHED and not Summons.objects.exists()
