@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from matching import meetings
+from matching import meetings, volunteering
 from matching.outcomes import evaluation, figures, projects
 from matching.pipeline import runs
 
@@ -145,3 +145,15 @@ def close_evaluation_windows() -> int:
 )
 def remind_late_projects() -> int:
     return projects.remind_late_projects()
+
+
+@shared_task(
+    name="matching.tasks.remind_tomorrows_tasks",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
+def remind_tomorrows_tasks() -> int:
+    """Daily (双报到): remind the members signed up for tomorrow's community tasks, once each."""
+    return volunteering.remind_tomorrows_tasks()

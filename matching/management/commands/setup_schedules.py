@@ -24,6 +24,7 @@ DEFAULT_SCHEDULES = [
     ("逾期项目提醒（结转或完成）", "matching.tasks.remind_late_projects", "30", "8"),
     ("成员单位信誉分计算", "matching.tasks.compute_reputations", "0", "3"),
     ("统计三率与各项指标", "matching.tasks.compute_figures", "30", "3"),
+    ("提醒报到党员明天的社区任务", "matching.tasks.remind_tomorrows_tasks", "0", "18"),  # 双报到
     # /healthz calls beat stale when this has not run for 3 minutes.
     (HEARTBEAT, "config.celery.heartbeat", "*", "*"),
 ]
