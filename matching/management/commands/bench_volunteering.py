@@ -37,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--communities", type=int, default=7000, help="build the registry up to this size"
         )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="time the previous run's data again instead of regenerating it",
+        )
 
     def handle(self, *args, members, sign_ups, communities, reuse=False, **options):
         if connection.vendor != "postgresql":
