@@ -28,6 +28,7 @@ from committees.scoping import (  # noqa: F401  (re-exported: the registry's gat
     member_reports_for,
     member_reports_to_manage,
     needs_for,
+    needs_to_manage,
     organisation_reports_for,
     own_member_report,
     people_for,
@@ -483,12 +484,16 @@ def can_view_record(user, obj) -> bool:
 
 
 def _member_tasks_q(scope: Scope) -> Q:
-    """The published tasks of the communities the member reported to, and the street-wide ones of their streets."""
+    """The published tasks of the communities the member reported to, and the street-wide ones of their streets.
+    Both as lists of community ids (one small query for the streets' communities), so that PostgreSQL reads the
+    task index on (community, starts_at) for each: a join to the committees in an OR scanned every task."""
     if not scope.member_community_ids:
         return Q(pk__in=[])
     streets = Committee.objects.filter(pk__in=scope.member_community_ids).values("parent_id")
+    street_communities = list(Committee.objects.filter(parent_id__in=streets).values_list("pk", flat=True))
     return Q(status=CommunityTask.Status.PUBLISHED) & (
-        Q(community_id__in=scope.member_community_ids) | Q(street_wide=True, community__parent_id__in=streets)
+        Q(community_id__in=sorted(scope.member_community_ids))
+        | Q(street_wide=True, community_id__in=street_communities)
     )
 
 

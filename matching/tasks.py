@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from matching import meetings, summons
+from matching import meetings, summons, volunteering
 from matching.outcomes import evaluation, figures, projects
 from matching.pipeline import runs
 
@@ -158,3 +158,15 @@ def chase_summons() -> int:
     """Every few minutes: remind departments late to report on a summons, then escalate (each once per part)."""
     reminded, escalated = summons.chase()
     return reminded + escalated
+
+
+@shared_task(
+    name="matching.tasks.remind_tomorrows_tasks",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
+def remind_tomorrows_tasks() -> int:
+    """Daily (双报到): remind the members signed up for tomorrow's community tasks, once each."""
+    return volunteering.remind_tomorrows_tasks()

@@ -5,6 +5,7 @@ cancel, check in, confirm hours. Hours count only once the community confirms th
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees import notifications
-from committees.models import Committee, Level, MemberReport
+from committees.models import Committee, Level, MemberReport, Notification
 from committees.models.reporting import has_skill_q
 from config.exceptions import InvalidTransition
 from config.todo import TodoItem
@@ -269,3 +270,42 @@ def todos_of_secretary(user):
             )
         )
     return items
+
+
+# --- Reminders (a nightly job) -------------------------------------------------------------------------------------
+
+
+def remind_tomorrows_tasks(*, today=None) -> int:
+    """Remind every member signed up for a task of tomorrow, once per sign-up (a notification about the sign-up;
+    a second run finds it and sends nothing). Returns how many were reminded."""
+    today = today or timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+    entries = SignUp.objects.filter(
+        status=SignUp.Status.SIGNED_UP,
+        task__status=CommunityTask.Status.PUBLISHED,
+        task__starts_at__gte=start,
+        task__starts_at__lt=start + datetime.timedelta(days=1),
+    ).select_related("task", "member__user")
+    kind = ContentType.objects.get_for_model(SignUp)
+    reminded = set(
+        Notification.objects.filter(subject_type=kind, subject_id__in=[e.pk for e in entries]).values_list(
+            "subject_id", flat=True
+        )
+    )
+    count = 0
+    for entry in entries:
+        if entry.pk in reminded:
+            continue
+        count += notifications.notify(
+            [entry.member.user],
+            _("Reminder: tomorrow %(when)s, %(title)s at %(place)s.")
+            % {
+                "when": timezone.localtime(entry.task.starts_at).strftime("%H:%M"),
+                "title": entry.task.title,
+                "place": entry.task.place,
+            },
+            f"/members/tasks/{entry.task_id}/",
+            about=entry,
+        )
+    return count

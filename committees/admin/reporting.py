@@ -3,6 +3,7 @@ else, history included); organisation reports and their commitments are listed p
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees import masking, scoping, services
@@ -90,6 +91,19 @@ class OrganisationReportAdmin(ScopedAdmin):
     list_select_related = ["unit", "community"]
     fields = ["unit", "community", "year", "note", "reported_at"]
     readonly_fields = fields
+    change_list_template = "admin/committees/organisation_reports_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        """The street's secretary sees who has and has not reported this year (scoping.unreported_units)."""
+        year = timezone.localdate().year
+        missing = scoping.unreported_units(request.user, year).order_by("name")
+        context = {
+            "report_year": year,
+            "unreported": list(missing[:100]),
+            "unreported_count": missing.count(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=context)
 
     def has_add_permission(self, request, *args) -> bool:
         return False  # the unit's liaison reports (API or the service)

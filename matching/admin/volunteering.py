@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees import masking
 from committees.admin.export_actions import ReportingLedgerActions
+from committees.models import Need
 from config.admin.base import ScopedAdmin
 from config.admin.site import admin_site
 from matching import scoping, volunteering
@@ -32,7 +33,7 @@ class CommunityTaskAdmin(ScopedAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["community", *[f for f in volunteering.TASK_FIELDS if f != "need"]]
+            return ["community", *volunteering.TASK_FIELDS]
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):
@@ -41,6 +42,10 @@ class CommunityTaskAdmin(ScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "community":
             kwargs["queryset"] = scoping.committees_to_manage(request.user).filter(level="community")
+        if db_field.name == "need":  # a community's need that asks for people, published as a task
+            kwargs["queryset"] = scoping.needs_to_manage(request.user).filter(
+                status__in=Need.LIVE_STATUSES, committee__level="community"
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def check_write(self, request, obj, data):

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from committees import masking, scoping, services
-from committees.models import Category, MemberReport, Notification, OrganisationReport, Resource
+from committees.models import Category, MemberReport, Need, Notification, OrganisationReport, Resource
 from config.exceptions import InvalidTransition
 from matching import scoping as mscoping
 from matching import volunteering
@@ -234,3 +234,35 @@ def test_tasks_cannot_start_in_the_past_or_come_from_another_communitys_need(are
         )
     with pytest.raises(ValidationError):
         task_in(area["beixinqiao"], world["sec_street"])  # a street publishes no community task
+
+
+def test_tomorrows_reminder_goes_once_to_each_signed_up_member(area, world):
+    task = task_in(area["minan"], world["sec_minan"])
+    volunteering.sign_up(by=world["wang"], task=task)
+    assert volunteering.remind_tomorrows_tasks() == 1
+    assert volunteering.remind_tomorrows_tasks() == 0  # a second run sends nothing
+    note = Notification.objects.get(user=world["wang"], message__contains=task.title)
+    assert task.title in note.message and note.url == f"/members/tasks/{task.pk}/"
+    assert volunteering.remind_tomorrows_tasks(today=timezone.localdate() + datetime.timedelta(days=3)) == 0
+
+
+def test_a_communitys_need_for_people_is_published_as_a_task(area, world, superuser):
+    need = services.publish_record(
+        services.create_record(
+            Need,
+            by=superuser,
+            owner_committee=area["minan"],
+            committee=area["minan"],
+            category=Category.objects.get(code="care"),
+            title="独居老人陪伴",
+            quantity=3,
+            measure="people",
+            contact_name="张三",
+            contact_phone="13812345678",
+        ),
+        by=superuser,
+    )
+    task = task_in(area["minan"], world["sec_minan"], need=need, title="独居老人陪伴")
+    assert task.need == need and list(mscoping.tasks_for(world["wang"])) == [task]
+    with pytest.raises(ValidationError):
+        task_in(area["zhaojialou"], world["sec_zhao"], need=need)

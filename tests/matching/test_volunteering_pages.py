@@ -50,7 +50,7 @@ def test_a_new_member_registers_on_the_page(client, area, world):
     report = MemberReport.objects.get(name="刘洋")
     assert report.status == "pending" and report.skills == ",tech,"
     page = client.get(reverse("members_home"))
-    assert "等待确认" in page.content.decode() or "Waiting" in page.content.decode()
+    assert 'id="report-status">待确认<' in page.content.decode()
 
 
 def test_registration_errors_are_form_errors(client, area):
@@ -70,7 +70,7 @@ def test_member_pages_sign_up_and_hours(client, area, world, task):
     assert client.get(reverse("members_home")).status_code == 200
     hours = client.get(reverse("members_hours")).content.decode()
     assert "清理楼道杂物" in hours
-    assert 'id="hours-total">0<' in hours
+    assert 'id="hours-total">0.0<' in hours  # signed up, not served: no hours
 
 
 def test_another_communitys_task_is_404(client, area, world):
@@ -104,7 +104,7 @@ def test_liaison_sees_members_and_hours_never_address(client, area, world, task,
     monkeypatch.undo()
     client.force_login(world["liaison"])
     page = client.get(reverse("members_unit")).content.decode()
-    assert "王建国" in page and 'class="hours">2<' in page
+    assert "王建国" in page and 'class="hours">2.0<' in page
     assert "北新桥三条8号院2-301" not in page and "张秀兰" not in page
 
 
@@ -312,3 +312,16 @@ def test_member_and_liaison_pages_take_constant_queries(client, area, world, dja
         assert client.get(reverse("members_unit")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/api/v1/member-reports/").status_code == 200
+
+
+def test_the_street_secretary_sees_who_has_not_reported(client, area, world):
+    from committees import services
+    from tests.factories import MembershipFactory
+
+    late = MembershipFactory(committee=area["jiudaowan"], unit__name="迟报单位").unit
+    services.report_organisation(by=world["liaison"], unit=world["unit"], community=area["minan"])
+    client.force_login(world["sec_street"])
+    page = client.get(reverse("admin:committees_organisationreport_changelist")).content.decode()
+    assert late.name in page and "北京市第六医院" in page  # reported: listed; not reported: named above
+    unreported = page[page.index('id="unreported-units"') :]
+    assert late.name in unreported and "北京市第六医院" not in unreported.split("</ul>")[0]

@@ -12,6 +12,7 @@ from committees.models import (
     Measure,
     MemberReport,
     MemberUnit,
+    Need,
     OrganisationReport,
 )
 from committees.models.reporting import Skill
@@ -98,6 +99,7 @@ class RejectReasonSerializer(serializers.Serializer):
 
 class CommunityTaskSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     community = ScopedPrimaryKeyRelatedField(queryset=Committee.objects.none())
+    need = ScopedPrimaryKeyRelatedField(queryset=Need.objects.none(), required=False, allow_null=True)
     skill = serializers.ChoiceField(choices=Skill.choices, required=False, allow_blank=True)
 
     class Meta:
@@ -116,12 +118,16 @@ class CommunityTaskSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
             "skill",
             "urgent",
             "street_wide",
+            "need",
             "status",
             "created_at",
         ]
         read_only_fields = ["signed_up_count", "filled_at", "status", "created_at"]
 
-    scoped_fields = {"community": (scoping.committees_for, scoping.committees_to_manage)}
+    scoped_fields = {
+        "community": (scoping.committees_for, scoping.committees_to_manage),
+        "need": (scoping.needs_for, scoping.needs_to_manage),
+    }
 
 
 class MobiliseSerializer(serializers.Serializer):

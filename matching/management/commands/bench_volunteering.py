@@ -37,8 +37,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--communities", type=int, default=7000, help="build the registry up to this size"
         )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="time the previous run's data again instead of regenerating it",
+        )
 
-    def handle(self, *args, members, sign_ups, communities, **options):
+    def handle(self, *args, members, sign_ups, communities, reuse=False, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_volunteering needs PostgreSQL: set DATABASE_URL=postgres://...")
         if Committee.objects.filter(level="community").count() < communities:
@@ -64,10 +69,11 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         user = User.objects.get_or_create(username="bench_volunteering", defaults={"is_active": False})[0]
-        self.clear()
-        self.generate(user, community_ids, members, sign_ups)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        if not (reuse and User.objects.filter(username=f"{PREFIX}{members}").exists()):
+            self.clear()
+            self.generate(user, community_ids, members, sign_ups)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         written = time.perf_counter() - started
         self.stdout.write(f"data: {members} members, {sign_ups} sign-ups written in {written:.1f} s")
 

@@ -26,6 +26,7 @@ DEFAULT_SCHEDULES = [
     ("统计三率与各项指标", "matching.tasks.compute_figures", "30", "3"),
     ("吹哨报到：逾期未报到提醒与上报", "matching.tasks.chase_summons", "*/5", "*"),
     ("每日待办与通知邮件摘要", "committees.tasks.send_daily_digests", "0", "7"),
+    ("提醒报到党员明天的社区任务", "matching.tasks.remind_tomorrows_tasks", "0", "18"),  # 双报到
     # /healthz calls beat stale when this has not run for 3 minutes.
     (HEARTBEAT, "config.celery.heartbeat", "*", "*"),
 ]
