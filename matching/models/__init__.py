@@ -26,4 +26,4 @@ from .pipeline import (  # noqa: F401
     RulesOfProcedure,
     Vote,
 )
-from .residents import RatingCode, ResidentRating, Survey, SurveyAnswer  # noqa: F401, E402
+from .residents import RatingCode, RatingLink, ResidentRating, Survey, SurveyAnswer  # noqa: F401, E402
