@@ -3,7 +3,7 @@ project), residents' ratings (read only; their comments are for the committee), 
 their link and results."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -38,6 +38,23 @@ class RatingCodeAdmin(ScopedAdmin):
         if db_field.name == "project":
             kwargs["queryset"] = scoping.ratable_projects(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    actions = ["issue_links"]
+
+    @admin.action(description=_("Issue 10 one-time rating links for each selected project"))
+    def issue_links(self, request, queryset):
+        for code in queryset & scoping.rating_codes_to_manage(request.user):
+            try:
+                links = residents.issue_rating_links(project=code.project, by=request.user, count=10)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{code.project}: {error}", messages.ERROR)
+                continue
+            urls = " ".join(
+                request.build_absolute_uri(reverse("resident_rate", args=[code.project_id]))
+                + f"?link={link.token}"
+                for link in links
+            )
+            self.message_user(request, f"{code.project}: {urls}", messages.SUCCESS)
 
     @admin.display(description=_("rating page"))
     def rating_page(self, code):

@@ -26,7 +26,7 @@ from .pipeline import (  # noqa: F401
     RulesOfProcedure,
     Vote,
 )
-from .residents import RatingCode, ResidentRating, Survey, SurveyAnswer  # noqa: F401, E402
+from .residents import RatingCode, RatingLink, ResidentRating, Survey, SurveyAnswer  # noqa: F401, E402
 from .summons import (  # noqa: F401
     DepartmentFigures,
     Summons,

@@ -44,6 +44,28 @@ class RatingCode(models.Model):
         return f"{self.project} · {self.code}"
 
 
+class RatingLink(models.Model):
+    """A one-time link to rate a completed project (sent to a resident it served instead of the code)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="rating_links"
+    )
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("one-time rating link")
+        verbose_name_plural = _("one-time rating links")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.token[:6]}…"
+
+
 class ResidentRating(models.Model):
     """A resident's rating of a completed project (1–5), once per phone number and project."""
 

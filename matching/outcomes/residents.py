@@ -20,7 +20,7 @@ from committees.models import Allocation, Committee, Level, Need, Project
 from committees.services.intake import keyed_hash, normalise_phone
 from matching import scoping
 from matching.models import Evaluation, ProjectUpdate, Proposal, Publication
-from matching.models.residents import RatingCode, ResidentRating, Survey, SurveyAnswer
+from matching.models.residents import RatingCode, RatingLink, ResidentRating, Survey, SurveyAnswer
 from matching.outcomes import evaluation, figures
 
 PUBLIC_CACHE_SECONDS = 60
@@ -42,11 +42,31 @@ def issue_rating_code(*, project: Project, by) -> RatingCode:
     return code
 
 
-def rate(*, project: Project, code: str, phone: str, score: int, comment: str = "") -> ResidentRating:
-    """A resident rates a completed project: right code, within the evaluation window, once per phone number."""
-    expected = RatingCode.objects.filter(project=project).values_list("code", flat=True).first()
-    if expected is None or (code or "").strip().upper() != expected:
-        raise ValidationError({"code": _("The rating code is not right for this project.")})
+LINKS_AT_ONCE = 100
+
+
+def issue_rating_links(*, project: Project, by, count: int) -> list[RatingLink]:
+    """One-time links to rate a completed project, for the residents it served (each admits one rating)."""
+    if not scoping.may_issue_rating_code(by, project):
+        raise PermissionDenied
+    if project.status != Project.Status.COMPLETED:
+        raise ValidationError({"project": _("Residents rate a project once it is completed.")})
+    if not 1 <= count <= LINKS_AT_ONCE:
+        raise ValidationError(
+            {"count": _("Issue between 1 and %(max)d links at a time.") % {"max": LINKS_AT_ONCE}}
+        )
+    return RatingLink.objects.bulk_create([RatingLink(project=project, created_by=by) for _n in range(count)])
+
+
+def rate(
+    *, project: Project, phone: str, score: int, comment: str = "", code: str = "", link: str = ""
+) -> ResidentRating:
+    """A resident rates a completed project, admitted by the project's code or by an unused one-time link, within
+    the evaluation window, once per phone number."""
+    if not link:
+        expected = RatingCode.objects.filter(project=project).values_list("code", flat=True).first()
+        if expected is None or (code or "").strip().upper() != expected:
+            raise ValidationError({"code": _("The rating code is not right for this project.")})
     if not evaluation.is_open(project):
         raise ValidationError(_("This project can no longer be rated: its evaluation window has closed."))
     digits = normalise_phone(phone or "")
@@ -61,6 +81,13 @@ def rate(*, project: Project, code: str, phone: str, score: int, comment: str = 
     rating.full_clean(exclude=["phone_hash"], validate_constraints=False)
     try:
         with transaction.atomic():
+            if link:
+                # Locked: two residents pressing at once cannot both use one link.
+                admitted = RatingLink.objects.select_for_update().filter(project=project, token=link).first()
+                if admitted is None or admitted.used_at is not None:
+                    raise ValidationError(_("This rating link has been used already or is not valid."))
+                admitted.used_at = timezone.now()
+                admitted.save(update_fields=["used_at"])
             rating.save()
     except IntegrityError as error:
         raise ValidationError({"phone": _("This phone number has already rated this project.")}) from error

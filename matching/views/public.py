@@ -57,7 +57,10 @@ class RatingForm(forms.Form):
     phone = forms.CharField(
         label=gettext_lazy("Your phone"), max_length=30, validators=[validators.validate_phone]
     )
-    code = forms.CharField(label=gettext_lazy("Rating code from the community"), max_length=12)
+    code = forms.CharField(
+        label=gettext_lazy("Rating code from the community"), max_length=12, required=False
+    )
+    link = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -74,13 +77,19 @@ def rate_project(request, pk: int):
         project = residents_module.public_project(pk)
     except Project.DoesNotExist as error:
         raise Http404 from error
-    form = RatingForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    form = RatingForm(
+        request.POST or None,
+        initial={"code": request.GET.get("code", ""), "link": request.GET.get("link", "")},
+    )
+    if request.GET.get("link") or request.POST.get("link"):
+        del form.fields["code"]  # a one-time link admits the rating by itself
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             residents_module.rate(
                 project=project,
-                code=data["code"],
+                code=data.get("code", ""),
+                link=data.get("link", ""),
                 phone=data["phone"],
                 score=data["score"],
                 comment=data["comment"],

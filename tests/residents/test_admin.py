@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from committees.models import Project
 from committees.services import intake
-from matching.models.residents import RatingCode, Survey
+from matching.models.residents import RatingCode, RatingLink, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,27 @@ def test_a_secretary_runs_a_survey_and_reads_its_results(client, place, secretar
     assert survey.token in page
     client.force_login(secretary_of(place["desheng"]))
     assert client.get(reverse("admin:matching_survey_change", args=[survey.pk])).status_code in (302, 404)
+
+
+def test_the_admin_issues_one_time_links_for_a_rating_code(client, place, secretary_of):
+    secretary = secretary_of(place["minan"])
+    now = timezone.now()
+    project = Project.objects.create(
+        committee=place["minan"],
+        title="修灯",
+        starts_on=now.date(),
+        ends_on=now.date(),
+        status="completed",
+        completed_at=now,
+    )
+    code = RatingCode.objects.create(project=project, created_by=secretary)
+    client.force_login(secretary)
+
+    response = client.post(
+        reverse("admin:matching_ratingcode_changelist"),
+        {"action": "issue_links", "_selected_action": [code.pk]},
+        follow=True,
+    )
+
+    assert RatingLink.objects.filter(project=project, used_at__isnull=True).count() == 10
+    assert response.content.decode().count("?link=") == 10

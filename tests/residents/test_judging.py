@@ -212,3 +212,28 @@ def test_residents_satisfaction_on_a_hand_built_data_set(place, secretary_of):
     assert [(r["unit_id"], r["indicator_total"]) for r in ranking] == [(unit.pk, 57.14)]
     report = results.report(place["beixinqiao"], periods.parse("2025"))
     assert report["figures"]["resident_satisfaction_rate"] == 57.14
+
+
+def test_a_one_time_link_admits_one_rating_of_its_own_project(client, place, secretary_of):
+    secretary = secretary_of(place["minan"])
+    project = completed_project(place["minan"])
+    other = completed_project(place["minan"], title="加装扶手")
+    first, second = residents.issue_rating_links(project=project, by=secretary, count=2)
+
+    response = client.post(
+        reverse("resident_rate", args=[project.pk]) + f"?link={first.token}",
+        {"score": 4, "phone": "13901234567", "link": first.token},
+    )
+    with pytest.raises(ValidationError) as used:
+        residents.rate(project=project, link=first.token, phone="13700000000", score=5)
+    with pytest.raises(ValidationError) as elsewhere:
+        residents.rate(project=other, link=second.token, phone="13700000000", score=5)
+    with pytest.raises(PermissionDenied):
+        residents.issue_rating_links(project=project, by=secretary_of(place["liupukang"]), count=1)
+
+    assert response.status_code == 302
+    assert "已使用过或无效" in str(used.value) and "已使用过或无效" in str(elsewhere.value)
+    assert list(ResidentRating.objects.values_list("project_id", "score")) == [(project.pk, 4)]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.used_at is not None and second.used_at is None
