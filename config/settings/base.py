@@ -270,6 +270,9 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "SkillEnum": "committees.models.reporting.Skill",  # 双报到
+        "NeedUrgencyEnum": "committees.models.lists.Need.Urgency",
+        "SummonsUrgencyEnum": "matching.models.summons.Summons.Urgency",  # 吹哨报到
+        "ScoreEnum": "matching.models.summons.SummonsPart.SCORES",  # timeliness, attitude, result: 1-5
         "RecordStatusEnum": "committees.models.lists.ListRecord.Status",
         "RunStatusEnum": "matching.models.MatchingRun.Status",
         "ProposalStatusEnum": "matching.models.Proposal.Status",

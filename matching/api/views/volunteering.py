@@ -30,6 +30,7 @@ class OrganisationReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelV
 
     serializer_class = OrganisationReportSerializer
     filterset_fields = ["community", "unit", "year"]
+    ordering_fields = ["reported_at", "year"]
     queryset = OrganisationReport.objects.none()
 
     def get_queryset(self):
@@ -62,6 +63,7 @@ class MemberReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     serializer_class = MemberReportSerializer
     filterset_fields = ["community", "status", "unit"]
+    ordering_fields = ["created_at", "confirmed_at"]
     queryset = MemberReport.objects.none()
 
     def get_queryset(self):
@@ -144,6 +146,7 @@ class SignUpViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SignUpSerializer
     filterset_fields = ["task", "status"]
+    ordering_fields = ["created_at"]
     queryset = SignUp.objects.none()
 
     def get_queryset(self):
