@@ -144,11 +144,19 @@ def resources_for_scope(scope_code: str, *, shared_only: bool = False, exclude_s
     return live.filter(meets)
 
 
+def input_rows(needs, resources):
+    """The two queries a run reads its inputs with (the benchmark's floor reads the same SQL by COPY)."""
+    return (
+        needs.values_list(*COMMON, "deadline"),
+        resources.values_list(*COMMON, "available_from", "available_until"),
+    )
+
+
 def load(scope_code: str, *, today: datetime.date, resources=None, needs=None) -> tuple[Side, Side]:
     needs = needs if needs is not None else needs_in_scope(scope_code)
     resources = resources if resources is not None else resources_for_scope(scope_code)
-    need_rows = list(needs.values_list(*COMMON, "deadline"))
-    resource_rows = list(resources.values_list(*COMMON, "available_from", "available_until"))
+    need_query, resource_query = input_rows(needs, resources)
+    need_rows, resource_rows = list(need_query), list(resource_query)
     need_open = _open_quantities("need", needs.values("pk")) if need_rows else {}
     resource_open = _open_quantities("resource", resources.values("pk")) if resource_rows else {}
     need_side = _side(need_rows, need_open, is_need=True, today=today)

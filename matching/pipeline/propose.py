@@ -6,6 +6,7 @@ score once, whatever the units of its quantity. The solver maximises it exactly 
 """
 
 import datetime
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,6 +89,7 @@ def choose(cands: Candidates, scored: Scored, *, greedy: bool = False) -> Choice
     """The optimal assignment (or, for comparison, the greedy one) over the candidate edges."""
     flow = np.zeros(cands.edge_need.size, dtype=np.int64)
     useful, weight = solver_inputs(cands, scored)
+    began = time.perf_counter()
     if useful.size:
         solve = solver.solve_greedy if greedy else solver.solve
         result = solve(
@@ -98,7 +100,11 @@ def choose(cands: Candidates, scored: Scored, *, greedy: bool = False) -> Choice
             weight,
         )
         flow[useful] = result.flow
-    return Choice(flow=flow, objective=objective(cands, scored, np.arange(flow.size), flow))
+    return Choice(
+        flow=flow,
+        objective=objective(cands, scored, np.arange(flow.size), flow),
+        stats={"solve_seconds": time.perf_counter() - began},
+    )
 
 
 def deciding_codes(cands: Candidates, edges: np.ndarray) -> list[str]:

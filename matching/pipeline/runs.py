@@ -210,6 +210,7 @@ def perform(
         "collect": round(collected - started, 3),
         "propose": round(chosen - collected, 3),
         "write": round(finished - chosen, 3),
+        "solve": round(choice.stats.get("solve_seconds", 0.0), 3),
     }
     run.counts = {
         **candidates.stats,
