@@ -6,6 +6,8 @@ score once, whatever the units of its quantity. The solver maximises it exactly 
 """
 
 import datetime
+import enum
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -107,53 +109,120 @@ def choose(cands: Candidates, scored: Scored, *, greedy: bool = False) -> Choice
     )
 
 
-def deciding_codes(cands: Candidates, edges: np.ndarray) -> list[str]:
-    """The lowest committee whose subtree holds both sides; across districts, the need's district."""
-    codes = []
-    for e in edges:
-        need_home = cands.needs.home_code[cands.edge_need[e]]
-        resource_home = cands.resources.home_code[cands.edge_resource[e]]
-        code = need_home[:6]
-        for length in (12, 9):
-            if len(need_home) >= length and need_home[:length] == resource_home[:length]:
-                code = need_home[:length]
-                break
-        codes.append(code)
-    return codes
+def deciding_committees(cands: Candidates, edges: np.ndarray) -> np.ndarray:
+    """The lowest committee whose subtree holds both sides; across districts, the need's district (as ids)."""
+    needs, resources = cands.needs, cands.resources
+    n, r = cands.edge_need[edges], cands.edge_resource[edges]
+    length = np.full(edges.size, 6, dtype=np.int64)
+    for level in (9, 12):
+        same = (needs.prefix[level][n] >= 0) & (needs.prefix[level][n] == resources.prefix[level][r])
+        length[same] = level
+    code = np.select(
+        [length == 12, length == 9], [needs.prefix[12][n], needs.prefix[9][n]], needs.prefix[6][n]
+    )
+    key = length * 10**13 + code  # (level, code as an integer): codes of one level have the same length
+    wanted = np.unique(key)
+    committees = {
+        len(area) * 10**13 + int(area): pk
+        for area, pk in Committee.objects.filter(area_code__regex=r"^[0-9]+$").values_list("area_code", "pk")
+        if len(area) in (6, 9, 12)
+    }
+    ids = np.fromiter((committees[int(k)] for k in wanted), dtype=np.int64, count=wanted.size)
+    return ids[np.searchsorted(wanted, key)]
 
 
-def build_proposals(run: MatchingRun, cands: Candidates, scored: Scored, choice: Choice) -> list[Proposal]:
+@dataclass
+class MatcherRows:
+    """The matcher's proposals as columns, one entry per chosen edge: COPY writes them from here, no model
+    instances on the hot path. JSON columns are held as text."""
+
+    need_id: list[int]
+    resource_id: list[int]
+    provider_unit_id: list[int | None]
+    committee_id: list[int]
+    quantity: list[int]
+    expires_at: list[datetime.datetime]
+    score: list[float]
+    score_parts: list[str]
+    explanation: list[str]
+
+    def __len__(self) -> int:
+        return len(self.need_id)
+
+    def columns(self) -> dict[str, list]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    def instances(self, run: MatchingRun | None) -> list[Proposal]:
+        """The same rows as unsaved Proposal instances (small runs, other databases, the demo)."""
+        columns = self.columns()
+        proposals = []
+        for values in zip(*columns.values(), strict=True):
+            row = dict(zip(columns, values, strict=True))
+            row["score_parts"] = json.loads(row["score_parts"])
+            row["explanation"] = json.loads(row["explanation"])
+            proposals.append(Proposal(run=run, source=Proposal.Source.MATCHER, **row))
+        return proposals
+
+
+def _json_objects(names: tuple[str, ...], columns: list[list]) -> list[str]:
+    """One JSON object per row from columns of floats (finite), None, or lists of strings."""
+
+    def encode(value):
+        if value is None:
+            return "null"
+        if isinstance(value, float):
+            return repr(value)  # the shortest round-trip form, as json.dumps writes it
+        return json.dumps(value, ensure_ascii=False)
+
+    keys = [json.dumps(name) for name in names]
+    return [
+        "{" + ", ".join(f"{key}: {encode(value)}" for key, value in zip(keys, row, strict=True)) + "}"
+        for row in zip(*columns, strict=True)
+    ]
+
+
+def matcher_rows(cands: Candidates, scored: Scored, choice: Choice) -> MatcherRows:
+    """The chosen edges' proposals, from the arrays: ids, deciding committee, quantity, score and its parts
+    (rounded to 4 places), and the explanation (shared words, days to the deadline, raw reputation)."""
     chosen = np.flatnonzero(choice.flow > 0)
-    codes = deciding_codes(cands, chosen)
-    committee_ids = dict(Committee.objects.filter(area_code__in=set(codes)).values_list("area_code", "pk"))
-    decide_days = deliberate.decision_days(committee_ids.values())
+    n, r = cands.edge_need[chosen], cands.edge_resource[chosen]
+    committee = deciding_committees(cands, chosen)
+    decide_days = deliberate.decision_days(np.unique(committee).tolist())
     now = timezone.now()
-    proposals = []
-    for e, code in zip(chosen, codes, strict=True):
-        n, r = cands.edge_need[e], cands.edge_resource[e]
-        parts = {name: round(float(values[e]), 4) for name, values in scored.parts.items()}
-        days = scored.days_to_deadline[e]
-        reputation = scored.reputation[e]
-        proposals.append(
-            Proposal(
-                run=run,
-                source=Proposal.Source.MATCHER,
-                need_id=int(cands.needs.ids[n]),
-                resource_id=int(cands.resources.ids[r]),
-                provider_unit_id=int(cands.resources.owner_unit[r]) or None,
-                committee_id=committee_ids[code],
-                quantity=int(choice.flow[e]),
-                expires_at=now + datetime.timedelta(days=decide_days[committee_ids[code]]),
-                score=round(float(scored.total[e]), 4),
-                score_parts=parts,
-                explanation={
-                    "shared_words": scoring.shared_terms(cands.needs.tokens[n], cands.resources.tokens[r]),
-                    "days_to_deadline": None if np.isnan(days) else float(days),
-                    "reputation": None if np.isnan(reputation) else float(reputation),
-                },
-            )
-        )
-    return proposals
+    expires = {pk: now + datetime.timedelta(days=days) for pk, days in decide_days.items()}
+    committee_list = committee.tolist()
+    parts = [np.round(values[chosen], 4).tolist() for values in scored.parts.values()]
+    days, reputation = scored.days_to_deadline[chosen], scored.reputation[chosen]
+    need_tokens, resource_tokens = cands.needs.tokens, cands.resources.tokens
+    shared = [
+        scoring.shared_terms(need_tokens[i], resource_tokens[j])
+        for i, j in zip(n.tolist(), r.tolist(), strict=True)
+    ]
+    explanation = _json_objects(
+        ("shared_words", "days_to_deadline", "reputation"),
+        [
+            shared,
+            [None if np.isnan(d) else d for d in days.tolist()],
+            [None if np.isnan(x) else x for x in reputation.tolist()],
+        ],
+    )
+    return MatcherRows(
+        need_id=cands.needs.ids[n].tolist(),
+        resource_id=cands.resources.ids[r].tolist(),
+        provider_unit_id=[unit or None for unit in cands.resources.owner_unit[r].tolist()],
+        committee_id=committee_list,
+        quantity=choice.flow[chosen].tolist(),
+        expires_at=[expires[pk] for pk in committee_list],
+        score=np.round(scored.total[chosen], 4).tolist(),
+        score_parts=_json_objects(tuple(scored.parts), parts),
+        explanation=explanation,
+    )
+
+
+def build_proposals(
+    run: MatchingRun | None, cands: Candidates, scored: Scored, choice: Choice
+) -> list[Proposal]:
+    return matcher_rows(cands, scored, choice).instances(run)
 
 
 def claims_to_proposals(run: MatchingRun, claims: QuerySet[Claim], needs: Side) -> list[Proposal]:
@@ -185,27 +254,54 @@ def claims_to_proposals(run: MatchingRun, claims: QuerySet[Claim], needs: Side) 
     return proposals
 
 
-def write(proposals: list[Proposal], claims: QuerySet[Claim]) -> int:
-    if connection.vendor == "postgresql" and len(proposals) > BATCH:
-        _copy(proposals)
+def write(
+    run: MatchingRun, claim_proposals: list[Proposal], rows: MatcherRows, claims: QuerySet[Claim]
+) -> int:
+    """The claims' proposals, then the matcher's: by COPY on PostgreSQL for a large run, else bulk_create."""
+    if connection.vendor == "postgresql" and len(claim_proposals) + len(rows) > BATCH:
+        if claim_proposals:
+            _copy(claim_proposals)
+        _copy_matcher_rows(run, rows)
     else:
-        Proposal.objects.bulk_create(proposals, batch_size=BATCH)
-    claim_ids = [p.claim_id for p in proposals if p.claim_id]
+        Proposal.objects.bulk_create(claim_proposals + rows.instances(run), batch_size=BATCH)
+    claim_ids = [p.claim_id for p in claim_proposals if p.claim_id]
     if claim_ids:
         claims.filter(pk__in=claim_ids).update(status=Claim.Status.CONVERTED)
-    return len(proposals)
+    return len(claim_proposals) + len(rows)
+
+
+def _proposal_fields():
+    return [f for f in Proposal._meta.concrete_fields if not f.primary_key]
 
 
 def _copy(proposals: list[Proposal]) -> None:
     """The columns follow the model, so a new field cannot be forgotten here."""
     now = timezone.now()
-    fields = [f for f in Proposal._meta.concrete_fields if not f.primary_key]
     bulk.copy(
         Proposal,
         proposals,
-        fields,
+        _proposal_fields(),
         value=lambda proposal, field: now if field.name == "created_at" else getattr(proposal, field.attname),
     )
+
+
+def _copy_matcher_rows(run: MatchingRun, rows: MatcherRows) -> None:
+    """COPY the rows column by column: a field the rows do not hold takes the model's default (a new field is
+    not forgotten: its default is written), created_at is now, the run and source are constants."""
+    given = rows.columns()
+    constants = {"run": run.pk, "source": Proposal.Source.MATCHER.value, "created_at": timezone.now()}
+    columns = []
+    for model_field in _proposal_fields():
+        if model_field.attname in given:
+            columns.append(given[model_field.attname])
+            continue
+        default = constants[model_field.name] if model_field.name in constants else model_field.get_default()
+        if isinstance(default, dict | list):
+            default = json.dumps(default)
+        elif isinstance(default, enum.Enum):
+            default = default.value
+        columns.append([default] * len(rows))
+    bulk.copy_rows(Proposal, zip(*columns, strict=True), _proposal_fields())
 
 
 def live_claims(scope_code: str) -> QuerySet[Claim]:

@@ -201,9 +201,9 @@ def perform(
     collected = time.perf_counter()
     scored = propose.score(candidates, today=today)
     choice = propose.choose(candidates, scored)
-    proposals = propose.build_proposals(run, candidates, scored, choice)
+    rows = propose.matcher_rows(candidates, scored, choice)
     chosen = time.perf_counter()
-    written = propose.write(claim_proposals + proposals, claims)
+    written = propose.write(run, claim_proposals, rows, claims)
     finished = time.perf_counter()
     run.timings = {
         **run.timings,
