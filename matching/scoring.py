@@ -96,8 +96,27 @@ def text_similarity(
     if edge_resource.min() < 0 or edge_resource.max() >= n_resources:
         raise ValueError(f"edge_resource must index resource_tokens (0..{n_resources - 1})")
 
+    needs, resources = tfidf_vectors(need_tokens, resource_tokens)
+    return pair_similarity(needs, resources, edge_need, edge_resource, chunk_size=chunk_size)
+
+
+def tfidf_vectors(
+    need_tokens: Sequence[Sequence[str]], resource_tokens: Sequence[Sequence[str]]
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """The l2-normalised TF-IDF rows of the needs and of the resources (fitted on both), for pair_similarity."""
     vectors = _tfidf_rows([*need_tokens, *resource_tokens])
-    needs, resources = vectors[:n_needs], vectors[n_needs:]
+    return vectors[: len(need_tokens)], vectors[len(need_tokens) :]
+
+
+def pair_similarity(
+    needs: sp.csr_matrix,
+    resources: sp.csr_matrix,
+    edge_need: np.ndarray,
+    edge_resource: np.ndarray,
+    *,
+    chunk_size: int = 200_000,
+) -> np.ndarray:
+    """Cosine of the given pairs' rows of `tfidf_vectors`, clipped to [0, 1]."""
     similarity = np.empty(edge_need.size)
     for start in range(0, edge_need.size, chunk_size):
         stop = start + chunk_size

@@ -324,4 +324,8 @@ LOGGING = {
 
 # --- Matching -------------------------------------------------------------------------------------------------
 MATCHING_MAX_CANDIDATES_PER_NEED = int(os.environ.get("MATCHING_MAX_CANDIDATES_PER_NEED", "10"))
+# The optimum over every feasible pair (matching/pipeline/optimum.py): pricing rounds stop at this proven relative
+# gap (0: until no pair is left out that could improve it) or after this many rounds.
+MATCHING_OPTIMALITY_GAP = float(os.environ.get("MATCHING_OPTIMALITY_GAP", "0"))
+MATCHING_PRICING_ROUNDS = int(os.environ.get("MATCHING_PRICING_ROUNDS", "20"))
 MATCHING_SHARD_CITY_RUNS = env_bool("MATCHING_SHARD_CITY_RUNS", True)

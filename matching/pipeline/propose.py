@@ -41,6 +41,9 @@ class Choice:
     flow: np.ndarray
     objective: float
     stats: dict = field(default_factory=dict)
+    need_price: np.ndarray | None = None  # dual prices per unit (with_duals), see solver.Assignment
+    resource_price: np.ndarray | None = None
+    total_weight: int = 0  # the solver's integer objective, sum(weight per unit × flow)
 
 
 def provider_reputation(unit_ids: np.ndarray) -> np.ndarray:
@@ -54,32 +57,77 @@ def provider_reputation(unit_ids: np.ndarray) -> np.ndarray:
     )
 
 
-def score(cands: Candidates, *, today: datetime.date) -> Scored:
-    needs, resources = cands.needs, cands.resources
-    e_need, e_resource = cands.edge_need, cands.edge_resource
+@dataclass
+class ScoringContext:
+    """What scoring any pair of a run needs, computed once: the TF-IDF rows and the providers' reputations."""
+
+    today: datetime.date
+    need_vectors: object
+    resource_vectors: object
+    reputation: np.ndarray  # per resource
+
+
+def scoring_context(needs: Side, resources: Side, *, today: datetime.date) -> ScoringContext:
+    need_vectors, resource_vectors = scoring.tfidf_vectors(needs.tokens, resources.tokens)
+    return ScoringContext(today, need_vectors, resource_vectors, provider_reputation(resources.owner_unit))
+
+
+def score_edges(
+    context: ScoringContext,
+    needs: Side,
+    resources: Side,
+    e_need: np.ndarray,
+    e_resource: np.ndarray,
+    *,
+    distance: np.ndarray,
+    category_fit: np.ndarray,
+    declined_before: np.ndarray,
+    text: np.ndarray | None = None,
+) -> Scored:
+    """The scores of the pairs (e_need, e_resource); `text` overrides the similarity (an upper bound, say)."""
     end = needs.end_day[e_need].astype(np.float64)
-    days = np.where(end >= datetime.date.max.toordinal(), np.nan, end - today.toordinal())
-    reputation = provider_reputation(resources.owner_unit[e_resource])
-    text = scoring.text_similarity(needs.tokens, resources.tokens, e_need, e_resource)
+    days = np.where(end >= datetime.date.max.toordinal(), np.nan, end - context.today.toordinal())
+    reputation = context.reputation[e_resource]
+    if text is None:
+        text = scoring.pair_similarity(context.need_vectors, context.resource_vectors, e_need, e_resource)
     parts = scoring.score_parts(
-        category=cands.category_fit,
-        distance=cands.distance,
+        category=category_fit,
+        distance=distance,
         text=text,
         demand=needs.remaining[e_need],
         supply=resources.remaining[e_resource],
         days_to_deadline=days,
         reputation=reputation,
-        declined_before=cands.declined_before,
+        declined_before=declined_before,
     )
     return Scored(total=scoring.total_score(parts), parts=parts, days_to_deadline=days, reputation=reputation)
 
 
+def score(cands: Candidates, *, today: datetime.date, context: ScoringContext | None = None) -> Scored:
+    context = context or scoring_context(cands.needs, cands.resources, today=today)
+    return score_edges(
+        context,
+        cands.needs,
+        cands.resources,
+        cands.edge_need,
+        cands.edge_resource,
+        distance=cands.distance,
+        category_fit=cands.category_fit,
+        declined_before=cands.declined_before,
+    )
+
+
 def solver_inputs(cands: Candidates, scored: Scored) -> tuple[np.ndarray, ...]:
     """Integer per-unit weights for the edges worth anything (score > 0), and their indices."""
-    demand = cands.needs.remaining[cands.edge_need].astype(np.float64)
-    weight = np.rint(scored.total * WEIGHT_SCALE / np.maximum(demand, 1)).astype(np.int64)
-    useful = np.flatnonzero((scored.total > 0) & (weight > 0))
+    weight = unit_weights(cands.needs.remaining[cands.edge_need], scored.total)
+    useful = np.flatnonzero(weight > 0)
     return useful, weight[useful]
+
+
+def unit_weights(demand: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """The solver's integer weight per unit of quantity for scores `total` of needs with `demand` (0: no edge)."""
+    weight = np.rint(total * WEIGHT_SCALE / np.maximum(demand, 1).astype(np.float64)).astype(np.int64)
+    return np.where(total > 0, weight, 0)
 
 
 def objective(cands: Candidates, scored: Scored, edges: np.ndarray, flow: np.ndarray) -> float:
@@ -87,25 +135,37 @@ def objective(cands: Candidates, scored: Scored, edges: np.ndarray, flow: np.nda
     return float(np.sum(scored.total[edges] * flow / demand))
 
 
-def choose(cands: Candidates, scored: Scored, *, greedy: bool = False) -> Choice:
+def choose(cands: Candidates, scored: Scored, *, greedy: bool = False, with_duals: bool = False) -> Choice:
     """The optimal assignment (or, for comparison, the greedy one) over the candidate edges."""
     flow = np.zeros(cands.edge_need.size, dtype=np.int64)
     useful, weight = solver_inputs(cands, scored)
     began = time.perf_counter()
+    need_price = np.zeros(len(cands.needs), dtype=np.int64) if with_duals else None
+    resource_price = np.zeros(len(cands.resources), dtype=np.int64) if with_duals else None
+    total_weight = 0
     if useful.size:
-        solve = solver.solve_greedy if greedy else solver.solve
-        result = solve(
+        arguments = (
             np.maximum(cands.needs.remaining, 0),
             np.maximum(cands.resources.remaining, 0),
             cands.edge_need[useful],
             cands.edge_resource[useful],
             weight,
         )
+        if greedy:
+            result = solver.solve_greedy(*arguments)
+        else:
+            result = solver.solve(*arguments, with_duals=with_duals)
+            if with_duals:
+                need_price, resource_price = result.need_price, result.resource_price
         flow[useful] = result.flow
+        total_weight = result.total_weight
     return Choice(
         flow=flow,
         objective=objective(cands, scored, np.arange(flow.size), flow),
         stats={"solve_seconds": time.perf_counter() - began},
+        need_price=need_price,
+        resource_price=resource_price,
+        total_weight=total_weight,
     )
 
 

@@ -7,7 +7,10 @@ then times collect and propose (with writing the proposals) for a city-wide run 
 the optimal assignment's total score with a greedy one on the same candidates. The last line is for machines:
 
     bench_matching needs=N resources=N candidates=C seconds=S peak_mb=M score=X greedy_score=G floor_seconds=F
-    solve_seconds=V
+    solve_seconds=V gap=G
+
+gap is the relative gap to the optimum over every feasible pair (not only the capped candidates) that the run
+proves by LP duality (matching/pipeline/optimum.py): 0 means the assignment is that optimum.
 
 floor_seconds is the same run's floor for the same work: reading the run's input SQL with COPY … TO STDOUT and
 writing as many proposal rows as the run wrote by COPY into an unlogged scratch copy of the proposals table.
@@ -112,13 +115,18 @@ class Command(BaseCommand):
             f"solver {solve_seconds:.2f} s: (seconds - solve) / floor = "
             f"{(seconds - solve_seconds) / floor_seconds:.1f}\n"
         )
+        gap = run.counts["gap"]
+        self.stdout.write(
+            f"optimum over every feasible pair: {run.counts['pricing_rounds']} pricing rounds added "
+            f"{run.counts['added_by_pricing']} pairs to the capped candidates; proven gap {gap:.6f}\n"
+        )
         if not keep:
             Proposal.objects.filter(run=run).delete()
             run.delete()
         self.stdout.write(
             f"bench_matching needs={needs} resources={resources} candidates={candidates} seconds={seconds:.2f} "
             f"peak_mb={peak_mb:.0f} score={score:.2f} greedy_score={greedy_score:.2f} "
-            f"floor_seconds={floor_seconds:.2f} solve_seconds={solve_seconds:.2f}"
+            f"floor_seconds={floor_seconds:.2f} solve_seconds={solve_seconds:.2f} gap={gap:.6f}"
         )
 
     def floor_seconds(self, run: MatchingRun) -> float:
