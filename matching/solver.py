@@ -20,7 +20,9 @@ from numpy.typing import ArrayLike
 from ortools.graph.python import min_cost_flow
 from scipy.sparse.csgraph import connected_components
 
-COMPONENT_BIN_EDGES = 50_000  # components are solved together up to about this many edges per solver call
+# Components are solved together up to about this many edges per solver call. Measured on the 30k benchmark's
+# candidates (222,239 edges, 9,079 components, the largest 14,509 edges): 50,000 took 2.2-2.6 s, 2,000 1.3-1.9 s.
+COMPONENT_BIN_EDGES = 2_000
 
 __all__ = ["Assignment", "SolverError", "solve", "solve_greedy"]
 
@@ -76,6 +78,8 @@ def solve(
     edge_capacity: ArrayLike | None = None,
     *,
     with_duals: bool = False,
+    previous: "Assignment | None" = None,
+    changed: np.ndarray | None = None,
 ) -> Assignment:
     """Return the integer flows on the edges that maximise the total weight (and dual prices, with_duals).
 
@@ -83,15 +87,23 @@ def solve(
     `edge_resource[e]` with `edge_weight[e] > 0` per unit and capacity `edge_capacity[e]` (default
     min(demand, supply) of its endpoints). Raises ValueError on invalid input and SolverError if OR-Tools
     does not report OPTIMAL.
+
+    `previous` (an optimum with duals of the same problem without some edges, its flow given for the first
+    edges) and `changed` (a boolean mask of the edges new since): only the components holding a changed edge are
+    solved again; the others' flows and prices stand, being optimal for a component that did not change.
     """
     problem = _validate(demand, supply, edge_need, edge_resource, edge_weight, edge_capacity)
     n_edges = problem.edge_weight.size
     flow = np.zeros(n_edges, dtype=np.int64)
     need_price = np.zeros(problem.demand.size, dtype=np.int64) if with_duals else None
     resource_price = np.zeros(problem.supply.size, dtype=np.int64) if with_duals else None
+    if previous is not None and changed is not None:
+        flow[: previous.flow.size] = previous.flow
+        if with_duals:
+            need_price[:], resource_price[:] = previous.need_price, previous.resource_price
     # Separate components share no need or resource, so solving them apart is exact; min-cost flow grows
     # faster than linearly, and real candidates fall apart by category and area.
-    for edges in _component_bins(problem):
+    for edges in _component_bins(problem, changed if previous is not None else None):
         flow[edges], prices = _solve_edges(problem, edges, with_duals=with_duals)
         if with_duals:
             need_ids, resource_ids, u, v = prices
@@ -104,8 +116,9 @@ def solve(
     )
 
 
-def _component_bins(problem: _Problem) -> list[np.ndarray]:
-    """Edge indices grouped into bins of whole connected components, about COMPONENT_BIN_EDGES edges each."""
+def _component_bins(problem: _Problem, changed: np.ndarray | None = None) -> list[np.ndarray]:
+    """Edge indices grouped into bins of whole connected components, about COMPONENT_BIN_EDGES edges each
+    (only the components holding a `changed` edge, when given)."""
     n_edges = problem.edge_weight.size
     if n_edges == 0:
         return []
@@ -117,6 +130,19 @@ def _component_bins(problem: _Problem) -> list[np.ndarray]:
     )
     n_components, labels = connected_components(graph, directed=False)
     component_of_edge = labels[problem.edge_need]
+    if changed is not None:
+        wanted = np.zeros(n_components, dtype=bool)
+        wanted[component_of_edge[changed]] = True
+        kept = np.flatnonzero(wanted[component_of_edge])
+        if kept.size == 0:
+            return []
+        compact = np.cumsum(wanted) - 1
+        bins = _bins_of(compact[component_of_edge[kept]], int(wanted.sum()))
+        return [kept[chunk] for chunk in bins]
+    return _bins_of(component_of_edge, n_components)
+
+
+def _bins_of(component_of_edge: np.ndarray, n_components: int) -> list[np.ndarray]:
     sizes = np.bincount(component_of_edge, minlength=n_components)
     bin_of_component = (np.cumsum(sizes) - sizes) // COMPONENT_BIN_EDGES
     bin_of_edge = bin_of_component[component_of_edge]

@@ -42,28 +42,41 @@ def choose(
     `tolerance`); returns the grown candidates, their scores and the choice (stats: gap, bound, rounds, added)."""
     tolerance = settings.MATCHING_OPTIMALITY_GAP if tolerance is None else tolerance
     max_rounds = settings.MATCHING_PRICING_ROUNDS if max_rounds is None else max_rounds
+    per_need = settings.MATCHING_PRICING_PER_NEED
     other = Category.objects.filter(code="other").values_list("pk", flat=True).first() or -1
-    solve_seconds, added = 0.0, 0
+    solve_seconds, added, history = 0.0, 0, []
+    choice, new_from = None, 0
     for rounds in range(1, max_rounds + 1):
-        choice = propose.choose(cands, scored, with_duals=True)
+        choice = propose.choose(cands, scored, with_duals=True, previous=choice, new_from=new_from)
         solve_seconds += choice.stats["solve_seconds"]
-        new, excess = _price(cands, context, choice, other=other, declined_pairs=declined_pairs)
+        new, excess = _price(
+            cands, context, choice, other=other, declined_pairs=declined_pairs, per_need=per_need
+        )
         demand = np.maximum(cands.needs.remaining, 0)
         supply = np.maximum(cands.resources.remaining, 0)
         bound = int(np.dot(demand, choice.need_price) + np.dot(supply, choice.resource_price) + excess)
         gap = (bound - choice.total_weight) / bound if bound > 0 else 0.0
+        history.append((int(cands.edge_need.size), round(choice.stats["solve_seconds"], 2), round(gap, 6)))
         if new[0].size == 0 or gap <= tolerance or rounds == max_rounds:
             break
         added += new[0].size
+        new_from = cands.edge_need.size
         cands, scored = _extend(cands, scored, context, new)
     choice.stats.update(
-        solve_seconds=solve_seconds, gap=max(gap, 0.0), bound=bound, rounds=rounds, added=added
+        solve_seconds=solve_seconds,
+        gap=max(gap, 0.0),
+        bound=bound,
+        rounds=rounds,
+        added=added,
+        history=history,
     )
     cands.stats["candidates"] = int(cands.edge_need.size)
     return cands, scored, choice
 
 
-def _price(cands: Candidates, context: ScoringContext, choice: Choice, *, other: int, declined_pairs):
+def _price(
+    cands: Candidates, context: ScoringContext, choice: Choice, *, other: int, declined_pairs, per_need: int
+):
     """The qualifying pairs outside the candidates whose exact weight exceeds the prices, and the bound's sum of
     min(demand, supply) × max(0, weight − u − v) over every qualifying pair."""
     needs, resources = cands.needs, cands.resources
@@ -111,11 +124,21 @@ def _price(cands: Candidates, context: ScoringContext, choice: Choice, *, other:
             position = np.minimum(np.searchsorted(present, key), present.size - 1)
             outside = positive & (present[position] != key)
         if outside.any():
-            found.append(tuple(a[outside] for a in (n, r, steps, fit, declined)))
+            found.append(tuple(a[outside] for a in (n, r, steps, fit, declined, excess)))
     if not found:
         empty = np.zeros(0, dtype=np.int64)
         return (empty, empty, empty, np.zeros(0), np.zeros(0, dtype=bool)), excess_sum
-    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True)), excess_sum
+    n, r, steps, fit, declined, excess = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    if per_need <= 0:
+        return (n, r, steps, fit, declined), excess_sum
+    # Partial pricing: each need takes only its most violated few pairs per round. The solver's time grows
+    # faster than its edges, and most violations vanish once the first few are in.
+    order = np.lexsort((r, -excess, n))
+    sorted_need = n[order]
+    starts = np.flatnonzero(np.r_[True, sorted_need[1:] != sorted_need[:-1]])
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    keep = np.sort(order[rank < per_need])
+    return tuple(a[keep] for a in (n, r, steps, fit, declined)), excess_sum
 
 
 def _extend(cands: Candidates, scored: Scored, context: ScoringContext, new) -> tuple[Candidates, Scored]:

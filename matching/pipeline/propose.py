@@ -44,6 +44,7 @@ class Choice:
     need_price: np.ndarray | None = None  # dual prices per unit (with_duals), see solver.Assignment
     resource_price: np.ndarray | None = None
     total_weight: int = 0  # the solver's integer objective, sum(weight per unit × flow)
+    assignment: solver.Assignment | None = None  # the solver's own result, over the useful edges
 
 
 def provider_reputation(unit_ids: np.ndarray) -> np.ndarray:
@@ -135,8 +136,18 @@ def objective(cands: Candidates, scored: Scored, edges: np.ndarray, flow: np.nda
     return float(np.sum(scored.total[edges] * flow / demand))
 
 
-def choose(cands: Candidates, scored: Scored, *, greedy: bool = False, with_duals: bool = False) -> Choice:
-    """The optimal assignment (or, for comparison, the greedy one) over the candidate edges."""
+def choose(
+    cands: Candidates,
+    scored: Scored,
+    *,
+    greedy: bool = False,
+    with_duals: bool = False,
+    previous: "Choice | None" = None,
+    new_from: int = 0,
+) -> Choice:
+    """The optimal assignment (or, for comparison, the greedy one) over the candidate edges. `previous`: the
+    optimum (with duals) of the candidates before edges `new_from`… were appended; only the components those
+    edges touch are solved again."""
     flow = np.zeros(cands.edge_need.size, dtype=np.int64)
     useful, weight = solver_inputs(cands, scored)
     began = time.perf_counter()
@@ -154,7 +165,13 @@ def choose(cands: Candidates, scored: Scored, *, greedy: bool = False, with_dual
         if greedy:
             result = solver.solve_greedy(*arguments)
         else:
-            result = solver.solve(*arguments, with_duals=with_duals)
+            warm = previous is not None and previous.assignment is not None
+            result = solver.solve(
+                *arguments,
+                with_duals=with_duals,
+                previous=previous.assignment if warm else None,
+                changed=useful >= new_from if warm else None,
+            )
             if with_duals:
                 need_price, resource_price = result.need_price, result.resource_price
         flow[useful] = result.flow
@@ -166,6 +183,7 @@ def choose(cands: Candidates, scored: Scored, *, greedy: bool = False, with_dual
         need_price=need_price,
         resource_price=resource_price,
         total_weight=total_weight,
+        assignment=None if greedy or not useful.size else result,
     )
 
 
