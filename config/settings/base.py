@@ -328,7 +328,6 @@ MATCHING_MAX_CANDIDATES_PER_NEED = int(os.environ.get("MATCHING_MAX_CANDIDATES_P
 # gap (0: until no pair is left out that could improve it) or after this many rounds.
 MATCHING_OPTIMALITY_GAP = float(os.environ.get("MATCHING_OPTIMALITY_GAP", "0"))
 MATCHING_PRICING_ROUNDS = int(os.environ.get("MATCHING_PRICING_ROUNDS", "20"))
-MATCHING_PRICING_PER_NEED = int(
-    os.environ.get("MATCHING_PRICING_PER_NEED", "2")
-)  # pairs a need gains per round
+# Pairs a need may gain per pricing round (0: every pair that would improve the assignment).
+MATCHING_PRICING_PER_NEED = int(os.environ.get("MATCHING_PRICING_PER_NEED", "0"))
 MATCHING_SHARD_CITY_RUNS = env_bool("MATCHING_SHARD_CITY_RUNS", True)
