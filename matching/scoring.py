@@ -17,7 +17,6 @@ The default weights sum to 1, so the total lies in [0, 1] as well. No Django her
 """
 
 import math
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
@@ -147,11 +146,17 @@ def _tfidf_rows(documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
 
 def shared_terms(need_tokens: Sequence[str], resource_tokens: Sequence[str], top: int = 3) -> list[str]:
     """The words both texts use, most frequent in the two together first, then longer, then need's order."""
-    need_counts, resource_counts = Counter(need_tokens), Counter(resource_tokens)
-    first_seen = {token: position for position, token in reversed(list(enumerate(need_tokens)))}
-    common = need_counts.keys() & resource_counts.keys()
+    common = set(need_tokens).intersection(resource_tokens)
+    if not common:  # most pairs: no counting at all (this runs once per proposal written)
+        return []
+    need_list, resource_list = list(need_tokens), list(resource_tokens)
     ranked = sorted(
-        common, key=lambda term: (-(need_counts[term] + resource_counts[term]), -len(term), first_seen[term])
+        common,
+        key=lambda term: (
+            -(need_list.count(term) + resource_list.count(term)),
+            -len(term),
+            need_list.index(term),
+        ),
     )
     return ranked[:top]
 

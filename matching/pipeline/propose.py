@@ -243,20 +243,19 @@ class MatcherRows:
 
 
 def _json_objects(names: tuple[str, ...], columns: list[list]) -> list[str]:
-    """One JSON object per row from columns of floats (finite), None, or lists of strings."""
-
-    def encode(value):
-        if value is None:
-            return "null"
-        if isinstance(value, float):
-            return repr(value)  # the shortest round-trip form, as json.dumps writes it
-        return json.dumps(value, ensure_ascii=False)
-
-    keys = [json.dumps(name) for name in names]
-    return [
-        "{" + ", ".join(f"{key}: {encode(value)}" for key, value in zip(keys, row, strict=True)) + "}"
-        for row in zip(*columns, strict=True)
-    ]
+    """One JSON object per row from columns of finite floats, None, or lists of strings (one %-format per row:
+    a float's repr is its JSON, the shortest round-trip form)."""
+    template = "{" + ", ".join(f"{json.dumps(name)}: %s" for name in names) + "}"
+    encoded = []
+    for column in columns:
+        sample = next((value for value in column if value is not None), None)
+        if isinstance(sample, float):
+            encoded.append(["null" if value is None else repr(value) for value in column])
+        else:
+            encoded.append(
+                ["null" if value is None else json.dumps(value, ensure_ascii=False) for value in column]
+            )
+    return [template % row for row in zip(*encoded, strict=True)]
 
 
 def matcher_rows(cands: Candidates, scored: Scored, choice: Choice) -> MatcherRows:
