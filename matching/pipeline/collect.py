@@ -226,10 +226,20 @@ PAIR_CHUNK = 2_000_000  # joined pairs are produced in chunks of about this many
 
 
 def qualifying_pairs(
-    needs: Side, resources: Side, need_ok: np.ndarray, resource_ok: np.ndarray, *, other: int
+    needs: Side,
+    resources: Side,
+    need_ok: np.ndarray,
+    resource_ok: np.ndarray,
+    *,
+    other: int,
+    resource_price: np.ndarray | None = None,
+    need_ceiling: np.ndarray | None = None,
 ):
     """Yield (need indices, resource indices) chunks: every pair whose categories fit, whose reaches cover each
-    other, whose windows overlap and whose owners differ. Each qualifying pair is yielded exactly once."""
+    other, whose windows overlap and whose owners differ. Each qualifying pair is yielded exactly once.
+
+    With `resource_price` and `need_ceiling` (pricing), only the pairs whose resource's price is below the need's
+    ceiling are yielded: each join's pool is sorted by price, so the pairs left out are never even formed."""
     for need_length in LEVEL_LENGTHS:
         group = need_ok[needs.reach_length[need_ok] == need_length]
         if group.size == 0:
@@ -247,7 +257,10 @@ def qualifying_pairs(
                 continue
             # Key: (category, prefix at the longer reach length); prefixes have at most 12 digits (< 2**40).
             pool_key = resources.category[p] * (1 << 40) + resources.prefix[length][p]
-            order = np.argsort(pool_key, kind="stable")
+            if resource_price is None:
+                order = np.argsort(pool_key, kind="stable")
+            else:
+                order = np.lexsort((resource_price[p], pool_key))
             p, pool_key = p[order], pool_key[order]
             need_key = needs.category[g] * (1 << 40) + needs.prefix[length][g]
             other_key = other * (1 << 40) + needs.prefix[length][g]
@@ -255,12 +268,23 @@ def qualifying_pairs(
                 (need_key, g),
                 (other_key[needs.category[g] != other], g[needs.category[g] != other]),
             ):
-                yield from _join(needs, resources, members, keys, p, pool_key)
+                yield from _join(needs, resources, members, keys, p, pool_key, resource_price, need_ceiling)
 
 
-def _join(needs: Side, resources: Side, members, keys, pool, pool_key):
+def _join(needs: Side, resources: Side, members, keys, pool, pool_key, price=None, ceiling=None):
     low = np.searchsorted(pool_key, keys, side="left")
     high = np.searchsorted(pool_key, keys, side="right")
+    if price is not None and pool.size:
+        # Within a key the pool is sorted by price: (rank of the key) + price / (max + 2) orders the whole pool,
+        # so one searchsorted finds where each need's ceiling cuts its key's range.
+        rank = np.cumsum(np.r_[True, pool_key[1:] != pool_key[:-1]]) - 1
+        scale = float(max(int(price[pool].max()), 0) + 2)
+        composite = rank + price[pool] / scale
+        need_rank = rank[np.minimum(low, pool.size - 1)]
+        cut = np.searchsorted(
+            composite, need_rank + np.clip(ceiling[members], 0, scale - 1) / scale, side="left"
+        )
+        high = np.clip(cut, low, high)
     counts = high - low
     has = np.flatnonzero(counts)
     if has.size == 0:

@@ -87,7 +87,10 @@ def _price(
     resource_ok = np.flatnonzero(resources.remaining > 0)
     excess_sum = 0
     found: list[tuple[np.ndarray, ...]] = []
-    for n, r in collect.qualifying_pairs(needs, resources, need_ok, resource_ok, other=other):
+    ceiling = _best_conceivable_weights(cands, context) - u + 2  # + 2: rounding never excludes a pair
+    for n, r in collect.qualifying_pairs(
+        needs, resources, need_ok, resource_ok, other=other, resource_price=v, need_ceiling=ceiling
+    ):
         steps = collect.pair_distance(needs, resources, n, r)
         fit = np.where(
             resources.category[r] == needs.category[n], scoring.CATEGORY_EXACT, scoring.CATEGORY_OTHER
@@ -139,6 +142,34 @@ def _price(
     rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
     keep = np.sort(order[rank < per_need])
     return tuple(a[keep] for a in (n, r, steps, fit, declined)), excess_sum
+
+
+def _best_conceivable_weights(cands: Candidates, context: ScoringContext) -> np.ndarray:
+    """Per need, the weight per unit of the best pair it could have (every part at its best, its own urgency, the
+    best reputation of any resource): a resource priced at or above it minus the need's price cannot help."""
+    needs = cands.needs
+    count = len(needs)
+    reputation = context.reputation[~np.isnan(context.reputation)]
+    best_reputation = float(reputation.max()) if reputation.size else np.nan
+    if (
+        not np.isnan(best_reputation)
+        and best_reputation < scoring.NEUTRAL_REPUTATION * scoring.REPUTATION_SCALE
+    ):
+        best_reputation = np.nan  # an unrated provider (neutral) scores better than the best rated one
+    end = needs.end_day.astype(np.float64)
+    days = np.where(end >= datetime.date.max.toordinal(), np.nan, end - context.today.toordinal())
+    demand = np.maximum(needs.remaining, 1)
+    parts = scoring.score_parts(
+        category=np.ones(count),
+        distance=np.zeros(count),
+        text=np.ones(count),
+        demand=demand,
+        supply=demand,
+        days_to_deadline=days,
+        reputation=np.full(count, best_reputation),
+        declined_before=np.zeros(count, dtype=bool),
+    )
+    return propose.unit_weights(demand, scoring.total_score(parts))
 
 
 def _extend(cands: Candidates, scored: Scored, context: ScoringContext, new) -> tuple[Candidates, Scored]:

@@ -132,6 +132,7 @@ def test_the_uncapped_optimum_equals_an_independent_lp_over_every_feasible_pair(
     best = lp_optimum(demand, supply, every.edge_need[useful], every.edge_resource[useful], weight[useful])
 
     assert choice.total_weight == round(best)
+    assert choice.stats["bound"] >= round(best)  # the proven bound really bounds the optimum over every pair
     assert choice.stats["gap"] == 0
     assert choice.total_weight > capped_choice.total_weight  # the cap of one binds: pricing had work to do
     assert choice.stats["added"] > 0
