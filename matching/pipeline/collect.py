@@ -222,7 +222,7 @@ def declined_mask(needs: Side, resources: Side, e_need, e_resource, declined_pai
     return declined
 
 
-PAIR_CHUNK = 2_000_000  # joined pairs are produced in chunks of about this many (bounds the memory)
+PAIR_CHUNK = 500_000  # joined pairs are produced in chunks of about this many (bounds the memory)
 
 
 def qualifying_pairs(
