@@ -16,6 +16,7 @@ at most MATCHING_OPTIMALITY_GAP, or after MATCHING_PRICING_ROUNDS rounds (the ga
 """
 
 import datetime
+import logging
 
 import numpy as np
 from django.conf import settings
@@ -26,6 +27,8 @@ from matching import scoring
 from . import collect, propose
 from .collect import Candidates
 from .propose import Choice, Scored, ScoringContext
+
+logger = logging.getLogger(__name__)
 
 
 def choose(
@@ -57,6 +60,14 @@ def choose(
         bound = int(np.dot(demand, choice.need_price) + np.dot(supply, choice.resource_price) + excess)
         gap = (bound - choice.total_weight) / bound if bound > 0 else 0.0
         history.append((int(cands.edge_need.size), round(choice.stats["solve_seconds"], 2), round(gap, 6)))
+        logger.info(
+            "pricing round %d: %d candidates, solved in %.2f s, proven gap %.6f, %d pairs to add",
+            rounds,
+            cands.edge_need.size,
+            choice.stats["solve_seconds"],
+            gap,
+            new[0].size,
+        )
         if new[0].size == 0 or gap <= tolerance or rounds == max_rounds:
             break
         added += new[0].size
