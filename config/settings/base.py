@@ -329,5 +329,5 @@ MATCHING_MAX_CANDIDATES_PER_NEED = int(os.environ.get("MATCHING_MAX_CANDIDATES_P
 MATCHING_OPTIMALITY_GAP = float(os.environ.get("MATCHING_OPTIMALITY_GAP", "0"))
 MATCHING_PRICING_ROUNDS = int(os.environ.get("MATCHING_PRICING_ROUNDS", "20"))
 # Pairs a need may gain per pricing round (0: every pair that would improve the assignment).
-MATCHING_PRICING_PER_NEED = int(os.environ.get("MATCHING_PRICING_PER_NEED", "0"))
+MATCHING_PRICING_PER_NEED = int(os.environ.get("MATCHING_PRICING_PER_NEED", "5"))
 MATCHING_SHARD_CITY_RUNS = env_bool("MATCHING_SHARD_CITY_RUNS", True)
