@@ -21,6 +21,12 @@ def copy(model, rows, fields, *, value=None, table: str | None = None) -> None:
             raw = getattr(row, field.attname)
         return json.dumps(raw, ensure_ascii=False) if isinstance(field, models.JSONField) else raw
 
+    copy_rows(model, ((cell(row, field) for field in fields) for row in rows), fields, table=table)
+
+
+def copy_rows(model, rows, fields, *, table: str | None = None) -> None:
+    """COPY rows already given as cell values (one iterable per row, `fields` in order; JSON as text) into the
+    model's table (or `table`): the path for callers that hold their rows as arrays, not as instances."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
@@ -28,7 +34,7 @@ def copy(model, rows, fields, *, value=None, table: str | None = None) -> None:
             f"COPY {quote(table or model._meta.db_table)} ({columns}) FROM STDIN"
         ) as stream:
             for row in rows:
-                stream.write_row(tuple(cell(row, field) for field in fields))
+                stream.write_row(tuple(row))
 
 
 def upsert(model, rows: list[models.Model], *, unique_fields: list[str], update_fields: list[str]) -> int:

@@ -17,7 +17,6 @@ The default weights sum to 1, so the total lies in [0, 1] as well. No Django her
 """
 
 import math
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
@@ -96,8 +95,27 @@ def text_similarity(
     if edge_resource.min() < 0 or edge_resource.max() >= n_resources:
         raise ValueError(f"edge_resource must index resource_tokens (0..{n_resources - 1})")
 
+    needs, resources = tfidf_vectors(need_tokens, resource_tokens)
+    return pair_similarity(needs, resources, edge_need, edge_resource, chunk_size=chunk_size)
+
+
+def tfidf_vectors(
+    need_tokens: Sequence[Sequence[str]], resource_tokens: Sequence[Sequence[str]]
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """The l2-normalised TF-IDF rows of the needs and of the resources (fitted on both), for pair_similarity."""
     vectors = _tfidf_rows([*need_tokens, *resource_tokens])
-    needs, resources = vectors[:n_needs], vectors[n_needs:]
+    return vectors[: len(need_tokens)], vectors[len(need_tokens) :]
+
+
+def pair_similarity(
+    needs: sp.csr_matrix,
+    resources: sp.csr_matrix,
+    edge_need: np.ndarray,
+    edge_resource: np.ndarray,
+    *,
+    chunk_size: int = 200_000,
+) -> np.ndarray:
+    """Cosine of the given pairs' rows of `tfidf_vectors`, clipped to [0, 1]."""
     similarity = np.empty(edge_need.size)
     for start in range(0, edge_need.size, chunk_size):
         stop = start + chunk_size
@@ -128,11 +146,17 @@ def _tfidf_rows(documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
 
 def shared_terms(need_tokens: Sequence[str], resource_tokens: Sequence[str], top: int = 3) -> list[str]:
     """The words both texts use, most frequent in the two together first, then longer, then need's order."""
-    need_counts, resource_counts = Counter(need_tokens), Counter(resource_tokens)
-    first_seen = {token: position for position, token in reversed(list(enumerate(need_tokens)))}
-    common = need_counts.keys() & resource_counts.keys()
+    common = set(need_tokens).intersection(resource_tokens)
+    if not common:  # most pairs: no counting at all (this runs once per proposal written)
+        return []
+    need_list, resource_list = list(need_tokens), list(resource_tokens)
     ranked = sorted(
-        common, key=lambda term: (-(need_counts[term] + resource_counts[term]), -len(term), first_seen[term])
+        common,
+        key=lambda term: (
+            -(need_list.count(term) + resource_list.count(term)),
+            -len(term),
+            need_list.index(term),
+        ),
     )
     return ranked[:top]
 

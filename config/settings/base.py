@@ -332,4 +332,11 @@ LOGGING = {
 
 # --- Matching -------------------------------------------------------------------------------------------------
 MATCHING_MAX_CANDIDATES_PER_NEED = int(os.environ.get("MATCHING_MAX_CANDIDATES_PER_NEED", "10"))
+# The optimum over every feasible pair (matching/pipeline/optimum.py): pricing rounds stop at this proven relative
+# gap (0: until no pair is left out that could improve it) or after this many rounds. 0.1 % by default: the
+# last rounds of an exact run cost as much as the first ones and gain less than that.
+MATCHING_OPTIMALITY_GAP = float(os.environ.get("MATCHING_OPTIMALITY_GAP", "0.001"))
+MATCHING_PRICING_ROUNDS = int(os.environ.get("MATCHING_PRICING_ROUNDS", "20"))
+# Pairs a need may gain per pricing round (0: every pair that would improve the assignment).
+MATCHING_PRICING_PER_NEED = int(os.environ.get("MATCHING_PRICING_PER_NEED", "5"))
 MATCHING_SHARD_CITY_RUNS = env_bool("MATCHING_SHARD_CITY_RUNS", True)

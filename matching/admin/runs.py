@@ -88,7 +88,7 @@ class MatchingRunAdmin(ScopedAdmin):
 
     @admin.display(description=_("stage timings (s)"))
     def stage_timings(self, run):
-        names = {"collect": _("collect"), "propose": _("propose"), "write": _("write")}
+        names = {"collect": _("collect"), "propose": _("propose"), "write": _("write"), "solve": _("solve")}
         return " · ".join(f"{names.get(k, k)} {v:.2f}" for k, v in run.timings.items()) or "—"
 
     @admin.display(description=_("counts"))

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from committees.models import Committee, Level
 from matching import scoping
 from matching.models import MatchingRun, Proposal
-from matching.pipeline import collect, propose
+from matching.pipeline import collect, optimum, propose
 
 logger = logging.getLogger(__name__)
 
@@ -195,27 +195,33 @@ def perform(
     )
     claims = propose.live_claims(run.scope_code) if not shared_only else propose.live_claims("").none()
     claim_proposals = propose.claims_to_proposals(run, claims, need_side)
-    candidates = collect.candidates(
-        need_side, resource_side, declined_pairs=collect.declined_pairs(needs_query)
-    )
+    declined = collect.declined_pairs(needs_query)
+    candidates = collect.candidates(need_side, resource_side, declined_pairs=declined)
     collected = time.perf_counter()
-    scored = propose.score(candidates, today=today)
-    choice = propose.choose(candidates, scored)
-    proposals = propose.build_proposals(run, candidates, scored, choice)
+    context = propose.scoring_context(need_side, resource_side, today=today)
+    scored = propose.score(candidates, today=today, context=context)
+    candidates, scored, choice = optimum.choose(
+        candidates, scored, today=today, context=context, declined_pairs=declined
+    )
+    rows = propose.matcher_rows(candidates, scored, choice)
     chosen = time.perf_counter()
-    written = propose.write(claim_proposals + proposals, claims)
+    written = propose.write(run, claim_proposals, rows, claims)
     finished = time.perf_counter()
     run.timings = {
         **run.timings,
         "collect": round(collected - started, 3),
         "propose": round(chosen - collected, 3),
         "write": round(finished - chosen, 3),
+        "solve": round(choice.stats.get("solve_seconds", 0.0), 3),
     }
     run.counts = {
         **candidates.stats,
         "claims": len(claim_proposals),
         "proposals": written,
         "objective": round(choice.objective, 4),
+        "gap": choice.stats["gap"],
+        "pricing_rounds": choice.stats["rounds"],
+        "added_by_pricing": choice.stats["added"],
         "closed_lost_races": closed,
     }
     figures = {"candidates": candidates, "scored": scored, "choice": choice}

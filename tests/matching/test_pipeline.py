@@ -238,7 +238,7 @@ def test_executing_a_run_twice_writes_nothing_twice(area, publish):
     assert run.proposals.count() == 1
     run.refresh_from_db()
     assert (run.status, run.counts["proposals"]) == ("done", 1)
-    assert set(run.timings) == {"collect", "propose", "write"}
+    assert set(run.timings) == {"collect", "propose", "write", "solve"}
 
 
 def test_a_second_request_over_an_overlapping_scope_reports_the_running_one(

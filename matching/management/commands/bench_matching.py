@@ -6,7 +6,14 @@ Builds the registry with `generate` when it is missing, replaces the previous be
 then times collect and propose (with writing the proposals) for a city-wide run in this process, and compares
 the optimal assignment's total score with a greedy one on the same candidates. The last line is for machines:
 
-    bench_matching needs=N resources=N candidates=C seconds=S peak_mb=M score=X greedy_score=G
+    bench_matching needs=N resources=N candidates=C seconds=S peak_mb=M score=X greedy_score=G floor_seconds=F
+    solve_seconds=V gap=G
+
+gap is the relative gap to the optimum over every feasible pair (not only the capped candidates) that the run
+proves by LP duality (matching/pipeline/optimum.py): 0 means the assignment is that optimum.
+
+floor_seconds is the same run's floor for the same work: reading the run's input SQL with COPY … TO STDOUT and
+writing as many proposal rows as the run wrote by COPY into an unlogged scratch copy of the proposals table.
 """
 
 import random
@@ -22,7 +29,7 @@ from committees.models import Category, Committee, Membership, Need, Resource, U
 from committees.models.lists import REACH_CODE_LENGTH, reach_prefix
 from committees.text import tokenize
 from matching.models import MatchingRun, Proposal
-from matching.pipeline import propose, runs
+from matching.pipeline import collect, propose, runs
 
 BENCH_USER = "bench_matching"
 BATCH = 5000
@@ -101,13 +108,52 @@ class Command(BaseCommand):
             f"score (sum of score × share of need served): optimal {score:.2f}, greedy {greedy_score:.2f} "
             f"(+{(score / greedy_score - 1) * 100 if greedy_score else 0:.2f} %)\n"
         )
+        floor_seconds = self.floor_seconds(run) if connection.vendor == "postgresql" else float("nan")
+        solve_seconds = run.timings.get("solve", 0.0)
+        self.stdout.write(
+            f"floor (COPY the inputs out, COPY the proposals into a scratch table) {floor_seconds:.2f} s, "
+            f"solver {solve_seconds:.2f} s: (seconds - solve) / floor = "
+            f"{(seconds - solve_seconds) / floor_seconds:.1f}\n"
+        )
+        gap = run.counts["gap"]
+        self.stdout.write(
+            f"optimum over every feasible pair: {run.counts['pricing_rounds']} pricing rounds added "
+            f"{run.counts['added_by_pricing']} pairs to the capped candidates; proven gap {gap:.6f}\n"
+        )
         if not keep:
             Proposal.objects.filter(run=run).delete()
             run.delete()
         self.stdout.write(
             f"bench_matching needs={needs} resources={resources} candidates={candidates} seconds={seconds:.2f} "
-            f"peak_mb={peak_mb:.0f} score={score:.2f} greedy_score={greedy_score:.2f}"
+            f"peak_mb={peak_mb:.0f} score={score:.2f} greedy_score={greedy_score:.2f} "
+            f"floor_seconds={floor_seconds:.2f} solve_seconds={solve_seconds:.2f} gap={gap:.6f}"
         )
+
+    def floor_seconds(self, run: MatchingRun) -> float:
+        """Seconds to read the run's inputs (the same SQL) by COPY TO STDOUT and to COPY the run's proposal rows
+        into an unlogged scratch table: what moving the data in and out costs, with no matching at all."""
+        table = Proposal._meta.db_table
+        scratch = "bench_matching_floor"
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            out = bytearray()  # the run's rows as COPY text, fetched before the clock starts
+            with raw.copy(f"COPY (SELECT * FROM {table} WHERE run_id = %s) TO STDOUT", (run.pk,)) as stream:
+                for chunk in stream:
+                    out += chunk
+            cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+            cursor.execute(f"CREATE UNLOGGED TABLE {scratch} (LIKE {table} INCLUDING ALL)")
+            began = time.perf_counter()
+            for query in collect.input_rows(collect.needs_in_scope(""), collect.resources_for_scope("")):
+                sql, params = query.query.sql_with_params()
+                with raw.copy(f"COPY ({sql}) TO STDOUT", params) as stream:
+                    for _chunk in stream:
+                        pass
+            with raw.copy(f"COPY {scratch} FROM STDIN") as stream:
+                for start in range(0, len(out), 1 << 20):
+                    stream.write(out[start : start + (1 << 20)])
+            seconds = time.perf_counter() - began
+            cursor.execute(f"DROP TABLE {scratch}")
+        return seconds
 
     def bench_user(self) -> User:
         user, _ = User.objects.get_or_create(
