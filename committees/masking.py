@@ -74,6 +74,16 @@ def mask_value(field: str, value):
     return mask(value) if mask and isinstance(value, str) else value
 
 
+# Other rules under which a liaison's units see a record's contact in full, registered by apps that committees may
+# not import (matching: both sides of a proposal have accepted). Each takes (model, unit_ids) and returns a Q.
+_CONTACT_SHARERS: list = []
+
+
+def register_contact_sharer(condition) -> None:
+    if condition not in _CONTACT_SHARERS:
+        _CONTACT_SHARERS.append(condition)
+
+
 def records_in_full(user, model) -> QuerySet:
     """The records (Resource or Need) whose personal data this user may see in full."""
     scope = scoping.scope_of(user)
@@ -84,6 +94,8 @@ def records_in_full(user, model) -> QuerySet:
     if units:
         # the same partners as those who keep sight of the record (scoping's one rule)
         condition |= Q(owner_unit_id__in=units) | scoping.partner_records_q(model, units)
+        for sharer in _CONTACT_SHARERS:
+            condition |= sharer(model, units)
     return model.objects.filter(condition)
 
 

@@ -47,6 +47,7 @@ from committees.scoping import (  # noqa: F401  (re-exported: the registry's gat
 
 from .models import (
     AgendaItem,
+    Answer,
     CommitteeFigures,
     Evaluation,
     Indicator,
@@ -140,6 +141,25 @@ def can_vote(user, committee) -> bool:
 def can_comment(user, proposal: Proposal) -> bool:
     """Those who deliberate a topic: its committee's voting members and its secretaries."""
     return can_vote(user, proposal.committee_id) or manages_committee(user, proposal.committee_id)
+
+
+def accepted_partners_q(model, unit_ids) -> Q:
+    """Once both sides of a live proposal have accepted, each side's units see the other side's record (and so its
+    contact person) in full: they must now arrange the work. Registered with committees.masking."""
+    if not unit_ids or model not in (Need, Resource):
+        return Q(pk__in=[])
+    both_accepted = Proposal.objects.filter(
+        need_side=Answer.ACCEPTED,
+        provider_side=Answer.ACCEPTED,
+        status__in=[*Proposal.OPEN_STATUSES, Proposal.Status.CONFIRMED],
+    )
+    if model is Need:
+        providing = both_accepted.filter(
+            Q(provider_unit_id__in=unit_ids) | Q(resource__owner_unit_id__in=unit_ids)
+        )
+        return Q(pk__in=providing.values("need_id"))
+    needing = both_accepted.filter(need__owner_unit_id__in=unit_ids, resource__isnull=False)
+    return Q(pk__in=needing.values("resource_id"))
 
 
 def proposal_sides_of(user, proposal: Proposal) -> set[str]:

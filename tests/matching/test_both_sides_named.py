@@ -1,13 +1,14 @@
 """Both sides named: proposal cards, the answer page and the project name the other unit; once both sides have
-accepted each side sees the other's contact person, masked unless masking lets them see it in full (partners of a
-confirmed project)."""
+accepted each side sees the other's contact person in full (masking's registered rule), everyone else masked."""
 
 import pytest
 from django.urls import reverse
 
+from committees import masking
 from committees.models import Need, Resource
 from matching.models import MatchingRun
 from matching.pipeline import deliberate, runs
+from tests.factories import MemberUnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +37,25 @@ def test_the_hospital_sees_the_care_centre_named_before_answering(client, pair):
     assert "13900002222" not in page and "13800001111" not in page  # no contacts before both accept
 
 
-def test_after_both_accept_each_side_sees_the_other_contact_masked_then_in_full_once_confirmed(client, pair):
+def test_after_both_accept_each_side_sees_the_other_contact_in_full_and_nobody_else_does(
+    client, pair, area, liaison_of
+):
     proposal = pair["proposal"]
     deliberate.answer(proposal, by=pair["need"], accept=True)
-    deliberate.answer(proposal, by=pair["provider"], accept=True)
     client.force_login(pair["need"])
+    assert "13900002222" not in client.get(reverse("home")).content.decode()  # one side only: not yet
+
+    deliberate.answer(proposal, by=pair["provider"], accept=True)
     page = client.get(reverse("home")).content.decode()
-    assert "139****2222" in page and "13900002222" not in page  # not yet partners: masked
+    assert "13900002222" in page  # both accepted: the care centre may call the hospital
+    client.force_login(pair["provider"])
+    assert "13800001111" in client.get(reverse("proposal_answer", args=[proposal.pk])).content.decode()
+
+    outsider = liaison_of(MemberUnitFactory(), area["minan"])  # a unit of the same community, not a side
+    assert not masking.sees_in_full(outsider, proposal.resource)
+    assert not masking.sees_in_full(outsider, proposal.need)
 
     deliberate.decide(proposal, by=pair["secretary"], approve=True)
     proposal.refresh_from_db()
     project_page = client.get(reverse("project_detail", args=[proposal.project_id])).content.decode()
-    assert "13900002222" in project_page and "北新桥养老照料中心" in project_page
+    assert "13800001111" in project_page and "北新桥养老照料中心" in project_page
