@@ -395,8 +395,9 @@ def my_units_on(user, project_sides: Sides) -> frozenset[int]:
 
 
 def summons_for(user) -> QuerySet[Summons]:
-    """Secretaries and overseers: the summons raised in their subtree; a department's people: the summons
-    addressed to their department, and no other."""
+    """Secretaries and overseers: the summons raised in their subtree, and those their subtree passed up to the
+    committee above (they keep sight of the matter); a department's people: the summons addressed to their
+    department, and no other."""
 
     def condition(scope: Scope) -> Q:
         addressed = (
@@ -404,7 +405,8 @@ def summons_for(user) -> QuerySet[Summons]:
             if scope.department_ids
             else Q(pk__in=[])
         )
-        return prefix_q("committee__area_code", scope.read_codes) | addressed
+        passed_up_from_subtree = prefix_q("passed_up_from__committee__area_code", scope.read_codes)
+        return prefix_q("committee__area_code", scope.read_codes) | passed_up_from_subtree | addressed
 
     return scoped(Summons, user, condition)
 
@@ -420,7 +422,8 @@ def summons_parts_for(user) -> QuerySet[SummonsPart]:
 
     def condition(scope: Scope) -> Q:
         own = Q(department_id__in=scope.department_ids) if scope.department_ids else Q(pk__in=[])
-        return prefix_q("summons__committee__area_code", scope.read_codes) | own
+        passed_up_from_subtree = prefix_q("summons__passed_up_from__committee__area_code", scope.read_codes)
+        return prefix_q("summons__committee__area_code", scope.read_codes) | passed_up_from_subtree | own
 
     return scoped(SummonsPart, user, condition)
 

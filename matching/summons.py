@@ -109,6 +109,39 @@ def raise_summons(
     """A secretary of `committee` (or above) summons departments for one matter; each department's people on duty
     are notified. Deadlines default to the committee's rules."""
     scoping.require_manages_committee(by, committee)
+    return _open_summons(
+        by=by,
+        committee=committee,
+        departments=departments,
+        title=title,
+        place=place,
+        category=category,
+        urgency=urgency,
+        description=description,
+        report_due_at=report_due_at,
+        resolve_due_at=resolve_due_at,
+        need=need,
+        now=now,
+    )
+
+
+def _open_summons(
+    *,
+    by,
+    committee,
+    departments,
+    title: str,
+    place: str,
+    category: str,
+    urgency: str,
+    description: str,
+    report_due_at,
+    resolve_due_at,
+    need,
+    now,
+) -> Summons:
+    """Validate and save a summons of `committee` with one part per department, and notify them (the caller has
+    checked who may)."""
     now = now or timezone.now()
     department_ids = {getattr(department, "pk", department) for department in departments}
     if not department_ids:
@@ -202,6 +235,57 @@ def summons_from_need(
             need, by=by, reason=_("Became summons no. %(number)d (吹哨)") % {"number": summons.pk}
         )
     return summons
+
+
+def pass_up(*, summons: Summons, by, departments, reason: str, now=None) -> Summons:
+    """A matter beyond the committee goes up one level (a community's to its street, a street's to its district),
+    as needs escalate: its secretary names the departments the committee above may summon and says why; the
+    summons is closed as passed up (its reminders stop) and the committee above holds a new one for the same
+    matter, with its own deadlines, which its secretaries follow, close and rate. Returns the new summons."""
+    scoping.require_manages_summons(by, summons)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the matter is beyond this committee.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        summons = Summons.objects.select_for_update().select_related("committee__parent").get(pk=summons.pk)
+        if not summons.is_open:
+            raise InvalidTransition(_("The summons is already closed."))
+        above = summons.committee.parent
+        if above is None:
+            raise InvalidTransition(_("A district's summons has no committee above it to pass it to."))
+        passed = _open_summons(
+            by=by,
+            committee=above,
+            departments=departments,
+            title=summons.title,
+            place=summons.place,
+            category=summons.category,
+            urgency=summons.urgency,
+            description=summons.description,
+            report_due_at=None,
+            resolve_due_at=None,
+            need=None,
+            now=now,
+        )
+        summons.status = Summons.Status.PASSED_UP
+        summons.passed_up_to = passed
+        summons.closed_at = now
+        summons.closed_by = by
+        summons.closing_note = reason
+        summons._history_user = by
+        summons.save()
+        for part in summons.parts.all():
+            notifications.resolve(part)
+        notifications.resolve(summons)
+        notifications.notify(
+            notifications.secretaries_of([above.pk]),
+            _("%(committee)s passed a summons up to you: %(title)s (%(reason)s)")
+            % {"committee": summons.committee.name, "title": summons.title, "reason": reason},
+            _summons_url(passed),
+            about=passed,
+        )
+    return passed
 
 
 # --- The department's part: report, handle, finish ------------------------------------------------------------

@@ -26,7 +26,11 @@ CLOSE_CHOICES = [
     ("", _("Keep open")),
     (Summons.Status.RESOLVED, _("Close: resolved")),
     (Summons.Status.UNRESOLVED, _("Close: not resolved")),
+    (Summons.Status.PASSED_UP, _("Pass up to the committee above (beyond this committee)")),
 ]
+
+
+CLOSE_FIELDS = ["close_as", "closing_note", "pass_up_departments"]
 
 
 class SummonsRaiseForm(forms.ModelForm):
@@ -49,6 +53,24 @@ class SummonsRaiseForm(forms.ModelForm):
 
 class SummonsCloseForm(forms.ModelForm):
     close_as = forms.ChoiceField(label=_("close the matter"), choices=CLOSE_CHOICES, required=False)
+    pass_up_departments = forms.ModelMultipleChoiceField(
+        label=_("departments for the committee above to summon"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only when passing the matter up; the closing note says why."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("close_as") == Summons.Status.PASSED_UP:
+            if not data.get("pass_up_departments"):
+                self.add_error(
+                    "pass_up_departments", _("Choose the departments the committee above summons.")
+                )
+            if not (data.get("closing_note") or "").strip():
+                self.add_error("closing_note", _("Say why the matter is beyond this committee."))
+        return data
 
     class Meta:
         model = Summons
@@ -126,6 +148,7 @@ class SummonsAdmin(ScopedAdmin):
         "raised_at",
         "closed_by",
         "closed_at",
+        "passed_up_to",
         "handling_records",
     ]
 
@@ -135,8 +158,13 @@ class SummonsAdmin(ScopedAdmin):
             kwargs["fields"] = [*SummonsRaiseForm.Meta.fields, "departments", "report_by", "resolve_by"]
         else:
             kwargs["form"] = SummonsCloseForm
-            kwargs["fields"] = ["close_as", "closing_note"] if obj.is_open else []
+            kwargs["fields"] = CLOSE_FIELDS if obj.is_open else []
         form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.is_open:
+            above = obj.committee.parent
+            form.base_fields["pass_up_departments"].queryset = (
+                scoping.departments_to_summon(above) if above is not None else Department.objects.none()
+            )
         if obj is None:
             form.base_fields["departments"].queryset = scoping.departments_for(request.user).filter(
                 is_active=True
@@ -147,7 +175,7 @@ class SummonsAdmin(ScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return [*SummonsRaiseForm.Meta.fields, "departments", "report_by", "resolve_by"]
-        return [*self.shown, *(["close_as", "closing_note"] if obj.is_open else ["closing_note"])]
+        return [*self.shown, *(CLOSE_FIELDS if obj.is_open else ["closing_note"])]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -231,6 +259,19 @@ class SummonsAdmin(ScopedAdmin):
                 if row.instance.pk and row.has_changed() and any(score is not None for score in scores):
                     ratings[row.instance.pk] = scores
         close_as = form.cleaned_data.get("close_as")
+        if close_as == Summons.Status.PASSED_UP:
+            passed = service.pass_up(
+                summons=summons,
+                by=request.user,
+                departments=form.cleaned_data["pass_up_departments"],
+                reason=form.cleaned_data.get("closing_note", ""),
+            )
+            messages.success(
+                request,
+                _("Passed up to %(committee)s as summons no. %(number)d.")
+                % {"committee": passed.committee.name, "number": passed.pk},
+            )
+            return
         if close_as:
             service.close_summons(
                 summons=summons,

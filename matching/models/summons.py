@@ -62,8 +62,9 @@ class Summons(models.Model):
         OPEN = "open", _("Being handled")
         RESOLVED = "resolved", _("Closed: resolved")
         UNRESOLVED = "unresolved", _("Closed: not resolved")
+        PASSED_UP = "passed_up", _("Passed up to the committee above")
 
-    CLOSED_STATUSES = (Status.RESOLVED, Status.UNRESOLVED)
+    CLOSED_STATUSES = (Status.RESOLVED, Status.UNRESOLVED, Status.PASSED_UP)
 
     committee = models.ForeignKey(
         Committee, verbose_name=_("summoning committee"), on_delete=models.PROTECT, related_name="summonses"
@@ -105,6 +106,17 @@ class Summons(models.Model):
     )
     closing_note = models.TextField(
         _("closing note"), max_length=1000, blank=True, validators=[validators.validate_text]
+    )
+    # A matter beyond the committee goes up one level (community → street → district), as needs escalate: this
+    # summons is closed as passed up and the committee above holds the new one.
+    passed_up_to = models.OneToOneField(
+        "self",
+        verbose_name=_("passed up as"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="passed_up_from",
+        editable=False,
     )
 
     history = HistoricalRecords()

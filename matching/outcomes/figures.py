@@ -41,6 +41,7 @@ summons raised in the period):
   by the period's end.
 They are computed in the same pass, for the departments of the districts under `within` (the whole district's
 summons: a department is judged on all of them, so a pass over one street leaves departments as they were).
+A summons passed up to the committee above is left out: the matter is judged on the summons that holds it.
 """
 
 import bisect
@@ -77,6 +78,7 @@ from matching.models import (
     Publication,
     RulesOfProcedure,
     SignUp,
+    Summons,
     SummonsPart,
 )
 from matching.models.residents import ResidentRating, SurveyAnswer
@@ -89,6 +91,7 @@ PLENARIES_A_YEAR = 2
 CODE_LENGTHS = (6, 9, 12)
 SECONDS_A_DAY = 86400
 SECONDS_AN_HOUR = 3600
+PASSED_UP = Summons.Status.PASSED_UP
 DEPARTMENT_FIGURE_COUNTS = [
     "summons_received",
     "reported_on_time",
@@ -425,15 +428,17 @@ def compute_departments(periods: list[Period], within: str = "", now=None) -> in
     tallies: dict[tuple[int, str], DepartmentTally] = defaultdict(DepartmentTally)
     in_scope = {"department__district__area_code__startswith": within}
 
-    cohort = SummonsPart.objects.filter(
-        **in_scope, summons__raised_at__gte=start, summons__raised_at__lt=end
-    ).values_list(
-        "department_id",
-        "summons__raised_at",
-        "summons__report_due_at",
-        "reported_at",
-        "status",
-        "finished_at",
+    cohort = (
+        SummonsPart.objects.filter(**in_scope, summons__raised_at__gte=start, summons__raised_at__lt=end)
+        .exclude(summons__status=PASSED_UP)
+        .values_list(
+            "department_id",
+            "summons__raised_at",
+            "summons__report_due_at",
+            "reported_at",
+            "status",
+            "finished_at",
+        )
     )
     keys_of = _keys_finder(start, end)
     for department_id, raised_at, due_at, reported_at, status, finished_at in cohort.iterator(

@@ -75,6 +75,7 @@ class SummonsSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         queryset=Department.objects.none(), many=True, write_only=True
     )
     need = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    passed_up_to = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     report_due_at = serializers.DateTimeField(required=False)
     resolve_due_at = serializers.DateTimeField(required=False)
     parts = SummonsPartSerializer(source="visible_parts", many=True, read_only=True)
@@ -97,6 +98,7 @@ class SummonsSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
             "raised_at",
             "closed_at",
             "closing_note",
+            "passed_up_to",
             "parts",
         ]
         read_only_fields = ["status", "raised_at", "closed_at", "closing_note"]
@@ -126,6 +128,18 @@ class SummonsFromNeedSerializer(ScopedFieldsMixin, serializers.Serializer):
     )
 
     scoped_fields = {"need": scoping.needs_for, "departments": scoping.departments_for}
+
+
+class PassUpSerializer(serializers.Serializer):
+    """`departments`: of those the committee above may summon (the view sets them from the summons)."""
+
+    departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.none(), many=True)
+    reason = serializers.CharField(max_length=1000, validators=[validators.validate_text])
+
+    def __init__(self, *args, above=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if above is not None:
+            self.fields["departments"].child_relation.queryset = scoping.departments_to_summon(above)
 
 
 class RatingSerializer(serializers.Serializer):

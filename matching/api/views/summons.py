@@ -13,6 +13,7 @@ from matching.api.serializers.summons import (
     CloseSerializer,
     DepartmentFiguresSerializer,
     FinishSerializer,
+    PassUpSerializer,
     RateSerializer,
     ReportSerializer,
     SummonsFromNeedSerializer,
@@ -25,7 +26,8 @@ from matching.models import DepartmentFigures, Summons, SummonsPart, SummonsReco
 
 class SummonsViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """吹哨 Summons raised in the user's subtree, or addressed to the user's department. A secretary raises one
-    (POST), raises one from a need (POST …/from-need/) and closes it with ratings (POST …/close/)."""
+    (POST), raises one from a need (POST …/from-need/), closes it with ratings (POST …/close/) or passes a matter
+    beyond the committee up to the committee above (POST …/pass-up/)."""
 
     serializer_class = SummonsSerializer
     filterset_fields = ["committee", "status", "urgency", "category"]
@@ -91,6 +93,22 @@ class SummonsViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             summons=summons, by=request.user, resolved=data["resolved"], note=data["note"], ratings=ratings
         )
         return Response(self.get_serializer(self._fresh(summons)).data)
+
+    @extend_schema(request=PassUpSerializer, responses={201: SummonsSerializer})
+    @action(detail=True, methods=["post"], url_path="pass-up")
+    def pass_up(self, request, pk=None):
+        """上报 A matter beyond the committee goes to the committee above with the departments it may summon; this
+        summons closes as passed up and the new one is returned."""
+        summons = self.get_object()
+        body = PassUpSerializer(data=request.data, above=summons.committee.parent)
+        body.is_valid(raise_exception=True)
+        passed = service.pass_up(
+            summons=summons,
+            by=request.user,
+            departments=body.validated_data["departments"],
+            reason=body.validated_data["reason"],
+        )
+        return Response(self.get_serializer(self._fresh(passed)).data, status=status.HTTP_201_CREATED)
 
 
 class SummonsPartViewSet(viewsets.ReadOnlyModelViewSet):
