@@ -296,7 +296,7 @@ def outside(role, model):
         own = _of_department(role, model)
         rows = model.objects.all() if own is None else model.objects.exclude(pk__in=own.values("pk"))
         return rows.order_by("pk")
-    within = model.objects.filter(_within(path, HOME[role.committee])).values("pk")
+    within = model.objects.filter(_within(path, _home(role, model))).values("pk")
     return model.objects.exclude(pk__in=within).order_by("pk")
 
 
@@ -308,4 +308,14 @@ def inside(role, model):
     if role.is_department:
         own = _of_department(role, model)
         return (own if own is not None else model.objects.none()).distinct().order_by("pk")
-    return model.objects.filter(_within(path, HOME[role.committee])).distinct().order_by("pk")
+    return model.objects.filter(_within(path, _home(role, model))).distinct().order_by("pk")
+
+
+# A department lies where the streets it covers lie; a community sees its street's (it summons their stations).
+STREET_WIDE = {"committees.Department", "committees.DutySeat", "matching.DepartmentFigures"}
+STREET_CODE_LENGTH = 9
+
+
+def _home(role, model) -> str:
+    code = HOME[role.committee]
+    return code[:STREET_CODE_LENGTH] if model._meta.label in STREET_WIDE else code
