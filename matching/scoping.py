@@ -152,7 +152,7 @@ def accepted_partners_q(model, unit_ids) -> Q:
         need_side=Answer.ACCEPTED,
         provider_side=Answer.ACCEPTED,
         status__in=[*Proposal.OPEN_STATUSES, Proposal.Status.CONFIRMED],
-    )
+    ).exclude(project__status=Project.Status.CANCELLED)  # partners of a cancelled project see masks again
     if model is Need:
         providing = both_accepted.filter(
             Q(provider_unit_id__in=unit_ids) | Q(resource__owner_unit_id__in=unit_ids)

@@ -248,7 +248,7 @@ def pass_up(*, summons: Summons, by, departments, reason: str, now=None) -> Summ
         raise ValidationError({"reason": _("Say why the matter is beyond this committee.")})
     now = now or timezone.now()
     with transaction.atomic():
-        summons = Summons.objects.select_for_update().select_related("committee__parent").get(pk=summons.pk)
+        summons = Summons.objects.select_for_update().get(pk=summons.pk)
         if not summons.is_open:
             raise InvalidTransition(_("The summons is already closed."))
         above = summons.committee.parent
