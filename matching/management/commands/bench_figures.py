@@ -12,13 +12,13 @@ import random
 import resource as rusage
 import time
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
 from committees.models import Allocation, Category, Committee, Membership, Need, Project, Resource, User
 from matching import bulk
+from matching.management import bench
 from matching.models import CommitteeFigures, Evaluation, Meeting, Proposal
 from matching.outcomes import evaluation, figures, periods
 
@@ -35,34 +35,14 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, projects, seed, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("bench_figures needs PostgreSQL: set DATABASE_URL=postgres://...")
+        bench.require_postgres("bench_figures")
         rng = random.Random(seed)
-        if Committee.objects.filter(level="community").count() < 7000:
-            call_command(
-                "generate",
-                "--districts",
-                "16",
-                "--streets",
-                "333",
-                "--communities",
-                "7000",
-                "--units",
-                "50000",
-                "--no-secretaries",
-                stdout=self.stdout,
-            )
+        bench.ensure_city(self.stdout)
         started = time.perf_counter()
-        user = User.objects.get_or_create(
-            username=BENCH_USER, defaults={"name": "基准测试", "is_active": False}
-        )[0]
+        user = bench.bench_user(BENCH_USER)
         self.clear(user)
         counts = self.make_year(user, projects, rng)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE"
-                )  # fresh planner statistics, as autovacuum keeps them after bulk inserts
+        bench.analyze()
         self.stdout.write(
             "data: "
             + ", ".join(f"{name} {count}" for name, count in counts.items())

@@ -42,6 +42,7 @@ from django.urls import get_resolver, reverse
 
 from committees.models import Committee, Level, Membership, Need, Project, Seat, User
 from committees.services import access
+from matching.management import bench
 
 ROOT = Path(settings.BASE_DIR)
 PASSWORD = "Bench@2026"
@@ -115,8 +116,7 @@ class Command(BaseCommand):
                 "bench_matching", "--needs", options["needs"], "--resources", options["needs"], "--keep",
                 stdout=self.stdout,
             )  # fmt: skip
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum keeps them after bulk inserts
+        bench.analyze()
         if profile == "public":
             plan_clients = self.public_clients(clients, options.get("street"))
         else:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from committees.models import Category, Committee, Membership, Need, Resource, User
 from committees.models.lists import REACH_CODE_LENGTH, reach_prefix
 from committees.text import tokenize
+from matching.management import bench
 from matching.models import MatchingRun, Proposal
 from matching.pipeline import collect, propose, runs
 
@@ -72,11 +73,7 @@ class Command(BaseCommand):
         self.make_records(Resource, resources, rng)
         generated = time.perf_counter() - started
         self.stdout.write(f"data: {needs} needs and {resources} resources generated in {generated:.1f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE"
-                )  # fresh planner statistics, as autovacuum keeps them after bulk inserts
+        bench.analyze()
 
         run = MatchingRun.objects.create(
             scope_code="", trigger=MatchingRun.Trigger.API, status="running", started_at=timezone.now()
@@ -156,10 +153,7 @@ class Command(BaseCommand):
         return seconds
 
     def bench_user(self) -> User:
-        user, _ = User.objects.get_or_create(
-            username=BENCH_USER, defaults={"name": "基准测试", "is_active": False}
-        )
-        return user
+        return bench.bench_user(BENCH_USER)
 
     def clear(self) -> None:
         """Remove the previous benchmark's records. A raw delete: the ORM's would load every row and write a

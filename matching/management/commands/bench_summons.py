@@ -14,13 +14,13 @@ import random
 import resource as rusage
 import time
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
 from committees.models import Committee, Department, User
 from matching import bulk
+from matching.management import bench
 from matching.models import DepartmentFigures, Summons, SummonsPart
 from matching.outcomes import figures, periods
 
@@ -38,31 +38,14 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, summonses, departments, seed, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("bench_summons needs PostgreSQL: set DATABASE_URL=postgres://...")
+        bench.require_postgres("bench_summons")
         rng = random.Random(seed)
-        if Committee.objects.filter(level="community").count() < 7000:
-            call_command(
-                "generate",
-                "--districts",
-                "16",
-                "--streets",
-                "333",
-                "--communities",
-                "7000",
-                "--units",
-                "50000",
-                "--no-secretaries",
-                stdout=self.stdout,
-            )
+        bench.ensure_city(self.stdout)
         started = time.perf_counter()
-        user = User.objects.get_or_create(
-            username=BENCH_USER, defaults={"name": "基准测试", "is_active": False}
-        )[0]
+        user = bench.bench_user(BENCH_USER)
         self.clear(user)
         counts = self.make_year(user, departments, summonses, rng)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum keeps them after bulk inserts
+        bench.analyze()
         self.stdout.write(
             "data: "
             + ", ".join(f"{name} {count}" for name, count in counts.items())

@@ -14,7 +14,6 @@ import resource as rusage
 import statistics
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils import timezone
 from committees import scoping
 from committees.models import Committee, User
 from matching import scoping as pipeline_scoping
+from matching.management import bench
 from matching.outcomes import figures, periods
 
 PREFIX = "benchvol"  # no "_": it is a LIKE wildcard
@@ -44,22 +44,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, members, sign_ups, communities, reuse=False, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("bench_volunteering needs PostgreSQL: set DATABASE_URL=postgres://...")
-        if Committee.objects.filter(level="community").count() < communities:
-            call_command(
-                "generate",
-                "--districts",
-                "16",
-                "--streets",
-                str(max(communities // 21, 1)),
-                "--communities",
-                str(communities),
-                "--units",
-                str(max(communities * 7, 100)),
-                "--no-secretaries",
-                stdout=self.stdout,
-            )
+        bench.require_postgres("bench_volunteering")
+        bench.ensure_city(
+            self.stdout,
+            communities=communities,
+            streets=max(communities // 21, 1),
+            units=max(communities * 7, 100),
+        )
         community_ids = list(
             Committee.objects.filter(level="community").order_by("pk").values_list("pk", flat=True)
         )
@@ -68,12 +59,11 @@ class Command(BaseCommand):
                 f"at least {PER_TASK} members a community: --members {len(community_ids) * PER_TASK}"
             )
         started = time.perf_counter()
-        user = User.objects.get_or_create(username="bench_volunteering", defaults={"is_active": False})[0]
+        user = bench.bench_user("bench_volunteering")
         if not (reuse and User.objects.filter(username=f"{PREFIX}{members}").exists()):
             self.clear()
             self.generate(user, community_ids, members, sign_ups)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+            bench.analyze()
         written = time.perf_counter() - started
         self.stdout.write(f"data: {members} members, {sign_ups} sign-ups written in {written:.1f} s")
 
@@ -134,10 +124,10 @@ class Command(BaseCommand):
         with connection.cursor() as cursor, transaction.atomic():
             cursor.execute(
                 "INSERT INTO committees_user (password, is_superuser, username, first_name, last_name, email, "
-                "is_staff, is_active, date_joined, name, phone) "
-                "SELECT '!', false, %s || g, '', '', '', false, true, now(), '党员' || g, '' "
+                "is_staff, is_active, date_joined, name, phone, email_digest) "
+                "SELECT '!', false, %s || g, '', '', '', false, true, now(), '党员' || g, '', %s "
                 "FROM generate_series(1, %s) g",
-                [PREFIX, members],
+                [PREFIX, User.EmailDigest.DIGEST, members],
             )
             # member n lives in community (n - 1) % count, as its ((n - 1) / count)-th member
             cursor.execute(
