@@ -637,6 +637,16 @@ def _exists(queryset: QuerySet, obj) -> bool:
     return queryset.filter(pk=getattr(obj, "pk", obj)).exists()
 
 
+def manages_need(user, need) -> bool:
+    """A need a secretary keeps (of a committee in their subtree)."""
+    return _exists(needs_to_manage(user), need)
+
+
+def manages_department(user, department) -> bool:
+    """A department of the register a district's secretary keeps."""
+    return _exists(departments_to_manage(user), department)
+
+
 def manages_unit(user, unit) -> bool:
     """A unit a secretary may act for (a current member in their subtree), or the liaison's own unit."""
     return _exists(units_to_manage(user), unit)

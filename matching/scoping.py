@@ -573,6 +573,15 @@ def member_report_of(user) -> MemberReport | None:
     )
 
 
+def sees_task(user, task) -> bool:
+    return tasks_for(user).filter(pk=task.pk).exists()
+
+
+def manages_sign_up(user, sign_up) -> bool:
+    """A sign-up a community's secretary checks in and confirms hours for."""
+    return sign_ups_to_manage(user).filter(pk=sign_up.pk).exists()
+
+
 def can_sign_up(user, task) -> bool:
     """A reported member who sees the task, while it is open, has places and has not started."""
     return (

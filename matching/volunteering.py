@@ -126,7 +126,7 @@ def cancel_task(*, by, task: CommunityTask, reason: str) -> CommunityTask:
 def sign_up(*, by, task: CommunityTask) -> SignUp:
     """A reported member signs up; refused with TaskFull once the task has the people it asked for."""
     member = scoping.member_report_of(by)
-    if member is None or not scoping.tasks_for(by).filter(pk=task.pk).exists():
+    if member is None or not scoping.sees_task(by, task):
         raise PermissionDenied
     with transaction.atomic():
         task = CommunityTask.objects.select_for_update().get(pk=task.pk)
@@ -175,7 +175,7 @@ def cancel_sign_up(*, by, sign_up: SignUp) -> SignUp:
 
 def check_in(*, by, sign_up: SignUp) -> SignUp:
     """The community checks a member in on the day (from an hour before the start)."""
-    if not scoping.sign_ups_to_manage(by).filter(pk=sign_up.pk).exists():
+    if not scoping.manages_sign_up(by, sign_up):
         raise PermissionDenied
     with transaction.atomic():
         entry = SignUp.objects.select_for_update().select_related("task").get(pk=sign_up.pk)
@@ -193,7 +193,7 @@ def check_in(*, by, sign_up: SignUp) -> SignUp:
 def confirm_hours(*, by, sign_up: SignUp, hours=None) -> SignUp:
     """The community confirms the hours a checked-in member served (the task's length unless it says otherwise);
     only now do they count in the member's hours, the unit's feedback and the figures."""
-    if not scoping.sign_ups_to_manage(by).filter(pk=sign_up.pk).exists():
+    if not scoping.manages_sign_up(by, sign_up):
         raise PermissionDenied
     with transaction.atomic():
         entry = SignUp.objects.select_for_update().select_related("task").get(pk=sign_up.pk)

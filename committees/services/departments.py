@@ -53,7 +53,7 @@ def save_department(
 
 
 def check_new_duty_seat(*, by, department: Department, user) -> None:
-    if not scoping.departments_to_manage(by).filter(pk=department.pk).exists():
+    if not scoping.manages_department(by, department):
         raise PermissionDenied
     if user.is_superuser:
         raise ValidationError({"user": _("An administrator cannot act for a department.")})

@@ -145,10 +145,7 @@ def merge(submission: Submission, *, by, need: Need) -> Submission:
     """Join the submission to a need already on its community's list (open: a draft or still live)."""
     with transaction.atomic():
         submission = _locked_received(submission, by)
-        if not (
-            mergeable_needs(submission).filter(pk=need.pk).exists()
-            and scoping.needs_to_manage(by).filter(pk=need.pk).exists()
-        ):
+        if not (mergeable_needs(submission).filter(pk=need.pk).exists() and scoping.manages_need(by, need)):
             raise ValidationError({"need": _("Choose an open need on this community's list.")})
         return _close(submission, by=by, status=Submission.Status.MERGED, need=need)
 

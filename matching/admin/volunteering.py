@@ -130,7 +130,7 @@ class SignUpAdmin(ReportingLedgerActions, ScopedAdmin):
         return obj.task.starts_at
 
     def check_write(self, request, obj, data):
-        if obj is not None and not scoping.sign_ups_to_manage(request.user).filter(pk=obj.pk).exists():
+        if obj is not None and not scoping.manages_sign_up(request.user, obj):
             raise PermissionDenied
 
     def save_model(self, request, obj, form, change):
