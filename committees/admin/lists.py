@@ -4,7 +4,6 @@ import secrets
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
@@ -28,8 +27,8 @@ from committees.models import (
 from config.admin.base import DeclaredLookupsMixin, ScopedAdmin, ScopedInline, read_only_action
 from config.admin.site import admin_site
 
+from .export_actions import export_in_full_with_purpose
 from .filters import InScopeCommitteeFilter
-from .forms import PurposeForm
 from .masking import MaskedPersonalDataMixin
 
 
@@ -184,25 +183,14 @@ class ListRecordAdmin(MaskedPersonalDataMixin, ScopedAdmin):
 
     @admin.action(description=_("Export with personal data in full…"), permissions=["export_in_full"])
     def export_ledger_in_full(self, request, queryset):
-        form = PurposeForm(request.POST if "purpose" in request.POST else None)
-        if form.is_valid():
-            return ledgers.records_in_full_response(
-                request.user,
-                queryset,
-                purpose=form.cleaned_data["purpose"],
-                filters=request.GET.urlencode(),
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Export with personal data in full"),
-            "form": form,
-            "count": queryset.count(),
-            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "action_url": request.get_full_path(),
-        }
-        return TemplateResponse(request, "admin/committees/export_in_full.html", context)
+        return export_in_full_with_purpose(
+            self,
+            request,
+            queryset,
+            lambda purpose, filters: ledgers.records_in_full_response(
+                request.user, queryset, purpose=purpose, filters=filters
+            ),
+        )
 
     def has_export_in_full_permission(self, request) -> bool:
         return scoping.scope_of(request.user).manages_anything

@@ -2,12 +2,10 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +15,8 @@ from committees.models import Committee, Membership, MemberUnit, Seat, User
 from config.admin.base import ScopedAdmin, ScopedInline, read_only_action
 from config.admin.site import admin_site
 
+from .export_actions import export_in_full_with_purpose
 from .filters import CurrentFilter, InScopeCommitteeFilter, UnitCommitteeFilter
-from .forms import PurposeForm
 from .masking import MaskedPersonalDataMixin
 
 
@@ -263,25 +261,14 @@ class MemberUnitAdmin(MaskedPersonalDataMixin, ScopedAdmin):
 
     @admin.action(description=_("Export with personal data in full…"), permissions=["export_in_full"])
     def export_ledger_in_full(self, request, queryset):
-        form = PurposeForm(request.POST if "purpose" in request.POST else None)
-        if form.is_valid():
-            return ledgers.member_units_in_full_response(
-                request.user,
-                queryset.prefetch_related(None),
-                purpose=form.cleaned_data["purpose"],
-                filters=request.GET.urlencode(),
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Export with personal data in full"),
-            "form": form,
-            "count": queryset.count(),
-            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "action_url": request.get_full_path(),
-        }
-        return TemplateResponse(request, "admin/committees/export_in_full.html", context)
+        return export_in_full_with_purpose(
+            self,
+            request,
+            queryset,
+            lambda purpose, filters: ledgers.member_units_in_full_response(
+                request.user, queryset.prefetch_related(None), purpose=purpose, filters=filters
+            ),
+        )
 
     def has_export_in_full_permission(self, request) -> bool:
         return scoping.scope_of(request.user).manages_anything
