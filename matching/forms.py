@@ -133,19 +133,12 @@ class SummonsReportForm(ServerCheckedLengths, forms.Form):
     )
 
 
-class SummonsRecordForm(ServerCheckedLengths, forms.Form):
-    text = forms.CharField(
-        label=_("what was done"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validators.validate_text],
-    )
-    photo = forms.FileField(
-        label=_("photo (JPEG or PNG, at most 5 MB)"),
-        required=False,
-        validators=[validate_photo],
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
-    )
+class SummonsRecordForm(ProgressForm):
+    """What a summoned department did: the same text and photo as a project's progress, labelled for it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("what was done")
 
 
 class SummonsFinishForm(ServerCheckedLengths, forms.Form):
