@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from committees import services
 from committees.models import (
@@ -164,7 +165,7 @@ def _members(rng, communities, units, password, today) -> list[MemberReport]:
                 else None,
             )
         )
-    return MemberReport.objects.bulk_create(reports)
+    return bulk_create_with_history(reports, MemberReport)
 
 
 def _year_of_tasks(rng, communities, secretary, today) -> list[CommunityTask]:
@@ -205,7 +206,7 @@ def _year_of_tasks(rng, communities, secretary, today) -> list[CommunityTask]:
                     created_by=secretary,
                 )
             )
-    return CommunityTask.objects.bulk_create(tasks)
+    return bulk_create_with_history(tasks, CommunityTask, default_user=secretary)
 
 
 def _sign_ups(rng, tasks, members, today) -> None:
@@ -240,7 +241,7 @@ def _sign_ups(rng, tasks, members, today) -> None:
                 )
             )
         counts[task.pk] = len(taken)
-    SignUp.objects.bulk_create(rows, batch_size=2000)
+    bulk_create_with_history(rows, SignUp, batch_size=2000)
     for task in tasks:
         task.signed_up_count = counts[task.pk]
         full = task.signed_up_count >= task.people_wanted
