@@ -6,6 +6,7 @@ project, and the results chart labels every bar. Screenshots in artifacts/screen
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from committees.demo_data import DEMO_PASSWORD
 from committees.models import Committee, Notification, User
@@ -46,7 +47,8 @@ def test_the_liaison_answers_from_the_to_do_list_in_three_taps(browser, live_ser
     assert Notification.objects.filter(user=hospital, subject_id=proposal.pk, done_at__isnull=True).exists()
 
     todo.click()  # tap 1
-    assert "北新桥养老照料中心" in phone.content()  # the other side, named
+    phone.wait_for_url(f"**{href}")
+    expect(phone.locator("main")).to_contain_text("北新桥养老照料中心")  # the other side, named
     shot(phone, "day-02-liaison-answer")
     phone.check("input[name=accept][value=yes]")  # tap 2
     phone.click("button:has-text('提交答复')")  # tap 3
@@ -73,6 +75,7 @@ def test_the_secretary_decides_watches_a_run_and_reads_the_results(browser, live
     topic_url = topic.get_attribute("href")
     proposal_pk = int(topic_url.rstrip("/").split("/")[-2])
     topic.click()
+    desk.wait_for_url(f"**{topic_url}")
     desk.click("#decision button[value=yes]")
     desk.wait_for_selector(".messagelist")
     assert Proposal.objects.get(pk=proposal_pk).status == Proposal.Status.CONFIRMED

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from committees.models import MemberReport, Seat
 from matching import volunteering
@@ -84,7 +85,7 @@ def test_member_registers_signs_up_and_the_liaison_sees_the_hours(browser, live_
     member.goto(base + "/members/tasks/")
     member.click("text=社区义诊志愿服务")
     member.click("button[name=sign_up]")
-    assert member.inner_text("#sign-up-status") == "已报名"
+    expect(member.locator("#sign-up-status")).to_have_text("已报名")
     assert member.inner_text("#task-count").startswith("1 / 3")
     shot(member, "reporting-4-signed-up")
 
