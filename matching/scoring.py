@@ -17,7 +17,8 @@ The default weights sum to 1, so the total lies in [0, 1] as well. No Django her
 """
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
@@ -34,6 +35,8 @@ __all__ = [
     "NO_DEADLINE_URGENCY",
     "PARTS",
     "REPUTATION_SCALE",
+    "TokenTable",
+    "Vocabulary",
     "WEIGHTS",
     "explain",
     "score_parts",
@@ -100,11 +103,85 @@ def text_similarity(
 
 
 def tfidf_vectors(
-    need_tokens: Sequence[Sequence[str]], resource_tokens: Sequence[Sequence[str]]
+    need_tokens: "Sequence[Sequence[str]] | TokenTable",
+    resource_tokens: "Sequence[Sequence[str]] | TokenTable",
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """The l2-normalised TF-IDF rows of the needs and of the resources (fitted on both), for pair_similarity."""
-    vectors = _tfidf_rows([*need_tokens, *resource_tokens])
+    if not (
+        isinstance(need_tokens, TokenTable)
+        and isinstance(resource_tokens, TokenTable)
+        and need_tokens.vocabulary is resource_tokens.vocabulary
+    ):
+        vocabulary = Vocabulary()
+        need_tokens = TokenTable.of(need_tokens, vocabulary)
+        resource_tokens = TokenTable.of(resource_tokens, vocabulary)
+    vectors = _tfidf_rows(
+        np.concatenate([need_tokens.ids, resource_tokens.ids]),
+        np.concatenate([np.diff(need_tokens.offsets), np.diff(resource_tokens.offsets)]),
+        len(need_tokens.vocabulary),
+    )
     return vectors[: len(need_tokens)], vectors[len(need_tokens) :]
+
+
+@dataclass
+class Vocabulary:
+    """Terms and their integer ids, shared by the token tables of one run."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def id_of(self, term: str) -> int:
+        term_id = self.ids.get(term)
+        if term_id is None:
+            term_id = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+        return term_id
+
+
+@dataclass(frozen=True)
+class TokenTable:
+    """Each record's tokens as int32 ids into a shared vocabulary, one array for all records, instead of a Python
+    string per token: a city run holds millions of tokens. `table[i]` gives record i's tokens back as words."""
+
+    vocabulary: Vocabulary
+    ids: np.ndarray  # int32, every record's token ids one after another
+    offsets: np.ndarray  # int64, record i's ids are ids[offsets[i]:offsets[i + 1]]
+
+    @classmethod
+    def of(
+        cls, documents: "TokenTable | Iterable[Sequence[str] | str | None]", vocabulary: Vocabulary
+    ) -> "TokenTable":
+        """From token lists, space-joined token strings as stored on the records, or another table (its ids
+        translated into `vocabulary`)."""
+        if isinstance(documents, TokenTable):
+            if documents.vocabulary is vocabulary:
+                return documents
+            translate = np.asarray([vocabulary.id_of(term) for term in documents.vocabulary.terms], np.int32)
+            ids = translate[documents.ids] if documents.ids.size else documents.ids
+            return cls(vocabulary=vocabulary, ids=ids, offsets=documents.offsets)
+        lengths, ids = [0], []
+        id_of = vocabulary.id_of
+        for document in documents:
+            tokens = (document or "").split() if isinstance(document, str | None) else document
+            ids.extend(id_of(token) for token in tokens)
+            lengths.append(len(tokens))
+        return cls(
+            vocabulary=vocabulary,
+            ids=np.asarray(ids, dtype=np.int32),
+            offsets=np.cumsum(np.asarray(lengths, dtype=np.int64)),
+        )
+
+    def __len__(self) -> int:
+        return self.offsets.size - 1
+
+    def __getitem__(self, index: int) -> list[str]:
+        terms = self.vocabulary.terms
+        return [
+            terms[term_id] for term_id in self.ids[self.offsets[index] : self.offsets[index + 1]].tolist()
+        ]
 
 
 def pair_similarity(
@@ -125,21 +202,18 @@ def pair_similarity(
     return np.clip(similarity, 0.0, 1.0)
 
 
-def _tfidf_rows(documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
-    vocabulary: dict[str, int] = {}
-    term_ids = [vocabulary.setdefault(token, len(vocabulary)) for document in documents for token in document]
-    lengths = np.fromiter((len(document) for document in documents), dtype=np.int64, count=len(documents))
-    rows = np.repeat(np.arange(len(documents)), lengths)
+def _tfidf_rows(term_ids: np.ndarray, lengths: np.ndarray, n_terms: int) -> sp.csr_matrix:
+    n_documents = lengths.size
+    rows = np.repeat(np.arange(n_documents), lengths)
     counts = sp.csr_matrix(
-        (np.ones(len(term_ids)), (rows, np.asarray(term_ids, dtype=np.int64))),
-        shape=(len(documents), len(vocabulary)),
+        (np.ones(term_ids.size), (rows, term_ids.astype(np.int64))), shape=(n_documents, n_terms)
     )
     counts.sum_duplicates()  # one entry per (document, term), holding its count: df counts entries
-    document_frequency = np.bincount(counts.indices, minlength=len(vocabulary))
-    idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1
+    document_frequency = np.bincount(counts.indices, minlength=n_terms)
+    idf = np.log((1 + n_documents) / (1 + document_frequency)) + 1
     counts.data *= idf[counts.indices]
-    row_of_entry = np.repeat(np.arange(len(documents)), np.diff(counts.indptr))
-    norms = np.sqrt(np.bincount(row_of_entry, weights=counts.data**2, minlength=len(documents)))
+    row_of_entry = np.repeat(np.arange(n_documents), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(row_of_entry, weights=counts.data**2, minlength=n_documents))
     counts.data /= norms[row_of_entry]
     return counts
 

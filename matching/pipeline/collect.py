@@ -48,7 +48,7 @@ class Side:
     owner_committee: np.ndarray  # 0 for a unit's record
     start_day: np.ndarray  # ordinal day from which it applies
     end_day: np.ndarray  # ordinal day until which it applies
-    tokens: list[list[str]]
+    tokens: scoring.TokenTable
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -66,7 +66,14 @@ class Candidates:
     stats: dict = field(default_factory=dict)
 
 
-def _side(rows: list[tuple], open_quantity: dict[int, int], *, is_need: bool, today: datetime.date) -> Side:
+def _side(
+    rows: list[tuple],
+    open_quantity: dict[int, int],
+    *,
+    is_need: bool,
+    today: datetime.date,
+    vocabulary: scoring.Vocabulary | None = None,
+) -> Side:
     count = len(rows)
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
     home = [r[2] for r in rows]
@@ -97,7 +104,7 @@ def _side(rows: list[tuple], open_quantity: dict[int, int], *, is_need: bool, to
         owner_committee=np.fromiter((r[7] or 0 for r in rows), dtype=np.int64, count=count),
         start_day=start,
         end_day=end,
-        tokens=[r[8].split() if r[8] else [] for r in rows],
+        tokens=scoring.TokenTable.of((r[8] for r in rows), vocabulary or scoring.Vocabulary()),
     )
 
 
@@ -159,8 +166,9 @@ def load(scope_code: str, *, today: datetime.date, resources=None, needs=None) -
     need_rows, resource_rows = list(need_query), list(resource_query)
     need_open = _open_quantities("need", needs.values("pk")) if need_rows else {}
     resource_open = _open_quantities("resource", resources.values("pk")) if resource_rows else {}
-    need_side = _side(need_rows, need_open, is_need=True, today=today)
-    resource_side = _side(resource_rows, resource_open, is_need=False, today=today)
+    vocabulary = scoring.Vocabulary()  # one for both sides: their TF-IDF is fitted together
+    need_side = _side(need_rows, need_open, is_need=True, today=today, vocabulary=vocabulary)
+    resource_side = _side(resource_rows, resource_open, is_need=False, today=today, vocabulary=vocabulary)
     return need_side, resource_side
 
 

@@ -11,6 +11,8 @@ from matching.scoring import (
     DECLINED_PENALTY,
     PARTS,
     WEIGHTS,
+    TokenTable,
+    Vocabulary,
     explain,
     score_parts,
     shared_terms,
@@ -162,6 +164,26 @@ def test_similarity_is_the_same_in_small_chunks():
     chunked = text_similarity(needs, resources, edge_need, edge_resource, chunk_size=7)
 
     assert chunked.tolist() == pytest.approx(whole.tolist())
+
+
+def test_token_tables_give_the_words_back_and_the_same_similarity_as_lists():
+    rng = np.random.default_rng(7)
+    words = ["义诊", "社区", "志愿者", "场地", "理发", "助餐"]
+    needs = [list(rng.choice(words, int(rng.integers(0, 4)))) for _ in range(20)]
+    resources = [list(rng.choice(words, int(rng.integers(0, 3)))) for _ in range(15)]
+    edge_need, edge_resource = rng.integers(0, 20, 100), rng.integers(0, 15, 100)
+    shared = Vocabulary()
+    need_table = TokenTable.of((" ".join(tokens) for tokens in needs), shared)
+    resource_table = TokenTable.of(resources, shared)
+    apart = TokenTable.of(resources, Vocabulary())  # its own vocabulary: ids translated when compared
+
+    assert [need_table[i] for i in range(len(need_table))] == needs
+    assert need_table.ids.dtype == np.int32 and len(shared) <= len(words)
+    expected = text_similarity(needs, resources, edge_need, edge_resource)
+    assert text_similarity(need_table, resource_table, edge_need, edge_resource).tolist() == expected.tolist()
+    assert text_similarity(need_table, apart, edge_need, edge_resource).tolist() == pytest.approx(
+        expected.tolist()
+    )
 
 
 # shared_terms
