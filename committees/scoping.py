@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
+from config.queries import any_of
+
 from .models import (
     Allocation,
     Claim,
@@ -157,6 +159,24 @@ def prefix_q(field: str, codes: tuple[str, ...]) -> Q:
     for code in codes:
         condition |= Q(**{f"{field}__startswith": code})
     return condition
+
+
+def subtree_ids(codes: tuple[str, ...]) -> QuerySet[Committee]:
+    """The ids of the committees in the subtrees (from the area-code index), for a key to Committee to be in."""
+    return Committee.objects.filter(prefix_q("area_code", codes)).values("pk")
+
+
+def subtree_q(field: str, codes: tuple[str, ...]) -> Q:
+    """Q matching rows whose `field` (a key to Committee: "committee_id") is a committee in one of the subtrees: the
+    rows of prefix_q("committee__area_code", codes), as a semi-join PostgreSQL estimates well, so a list's page
+    comes from its order's index. Inside an OR use subtree_any_q."""
+    return Q(**{f"{field}__in": subtree_ids(codes)}) if codes else Q(pk__in=[])
+
+
+def subtree_any_q(field: str, codes: tuple[str, ...]) -> Q:
+    """subtree_q as a branch of an OR: the committees' ids once, then the key's own index (any_of). The join with
+    LIKE, OR'ed with other branches, read and joined every row first (0.6 s for a district's proposals)."""
+    return any_of(field, subtree_ids(codes)) if codes else Q(pk__in=[])
 
 
 def scoped(model, user, condition: Callable[[Scope], Q]) -> QuerySet:
@@ -308,7 +328,7 @@ def partner_records_q(model, unit_ids) -> Q:
         .values("project_id")
     )
     side = "need_id" if model is Need else "resource_id"
-    return Q(pk__in=Allocation.objects.filter(project_id__in=shared_projects).values(side))
+    return any_of("pk", Allocation.objects.filter(project_id__in=shared_projects).values(side))
 
 
 def _records_for(model, user) -> QuerySet:
@@ -316,9 +336,9 @@ def _records_for(model, user) -> QuerySet:
     those of the projects their units take part in."""
 
     def condition(scope: Scope) -> Q:
-        subtree = prefix_q("committee__area_code", scope.read_codes)
         if not scope.liaison_unit_ids:
-            return subtree
+            return subtree_q("committee_id", scope.read_codes)
+        subtree = subtree_any_q("committee_id", scope.read_codes)
         own = Q(owner_unit_id__in=scope.liaison_unit_ids)
         published_within_reach = Q(status__in=model.LIVE_STATUSES) & _units_reach(scope.liaison_unit_ids)
         partners = partner_records_q(model, scope.liaison_unit_ids)
@@ -371,7 +391,7 @@ def claimable_by(user) -> QuerySet[Need]:
     """Published needs any of the user's units may claim now (the claim hall)."""
     condition = Q(pk__in=[])
     for unit_id in scope_of(user).liaison_unit_ids:
-        condition |= Q(pk__in=claimable_needs(unit_id).values("pk"))
+        condition |= any_of("pk", claimable_needs(unit_id).values("pk"))
     return Need.objects.filter(condition)
 
 
