@@ -218,7 +218,7 @@ def committees_to_manage(user) -> QuerySet[Committee]:
 def units_for(user) -> QuerySet[MemberUnit]:
     def condition(scope: Scope) -> Q:
         in_subtree = Membership.objects.filter(
-            prefix_q("committee__area_code", scope.read_codes), unit_id=OuterRef("pk")
+            subtree_any_q("committee_id", scope.read_codes), unit_id=OuterRef("pk")
         )
         return Exists(in_subtree) | _ids_q("pk", scope.liaison_unit_ids)
 
@@ -244,7 +244,7 @@ def memberships_for(user) -> QuerySet[Membership]:
     return scoped(
         Membership,
         user,
-        lambda scope: prefix_q("committee__area_code", scope.read_codes)
+        lambda scope: subtree_any_q("committee_id", scope.read_codes)
         | _ids_q("unit_id", scope.liaison_unit_ids),
     )
 
@@ -255,7 +255,7 @@ def memberships_to_manage(user) -> QuerySet[Membership]:
 
 def seats_for(user) -> QuerySet[Seat]:
     return scoped(
-        Seat, user, lambda scope: prefix_q("committee__area_code", scope.read_codes) | Q(user_id=user.pk)
+        Seat, user, lambda scope: subtree_any_q("committee_id", scope.read_codes) | Q(user_id=user.pk)
     )
 
 
