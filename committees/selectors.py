@@ -1,5 +1,6 @@
 """Read queries for the member units' pages that are more than a one-line filter (dashboard, browsing)."""
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -8,6 +9,7 @@ from .models import Claim, CollectionRequest, Need, Resource, Seat
 
 RECORD_RELATED = ("category", "committee", "owner_unit", "owner_committee")
 DASHBOARD_ROWS = 5
+CLAIMABLE_COUNT_SECONDS = 60
 
 
 def own_records(user, model) -> QuerySet:
@@ -67,8 +69,20 @@ def dashboard(user) -> dict:
             .select_related("committee", "lead_unit")
             .order_by("-starts_on")[:DASHBOARD_ROWS]
         ),
-        "claimable_count": browsable(user, Need).count() if scope.is_liaison else 0,
+        "claimable_count": claimable_count(user) if scope.is_liaison else 0,
     }
+
+
+def claimable_count(user) -> int:
+    """How many needs the user's units may claim now, for the dashboard's button to the claim hall: a figure,
+    counted at most once a minute per person (the claim hall itself is always live). Counting every need within
+    reach on every visit was a fifth of the dashboard's database time with 50 liaisons at city scale."""
+    key = f"dashboard:claimable:{user.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = browsable(user, Need).count()
+        cache.set(key, count, CLAIMABLE_COUNT_SECONDS)
+    return count
 
 
 def answers_to(request: CollectionRequest) -> dict:
