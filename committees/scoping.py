@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
+from config.queries import any_of
+
 from .models import (
     Allocation,
     Claim,
@@ -159,6 +161,19 @@ def prefix_q(field: str, codes: tuple[str, ...]) -> Q:
     return condition
 
 
+def subtree_ids(codes: tuple[str, ...]) -> QuerySet[Committee]:
+    """The ids of the committees in the subtrees (from the area-code index), for a key to Committee to be in."""
+    return Committee.objects.filter(prefix_q("area_code", codes)).values("pk")
+
+
+def subtree_q(field: str, codes: tuple[str, ...]) -> Q:
+    """Q matching rows whose `field` (a key to Committee: "committee_id") is a committee in one of the subtrees: the
+    rows of prefix_q("committee__area_code", codes), in a shape PostgreSQL answers from indexes, alone or as a
+    branch of an OR: the committees' ids once, then the key's own index (any_of). The join with LIKE read and
+    joined every row of the table first (0.6 s for a district's proposals at city scale)."""
+    return any_of(field, subtree_ids(codes)) if codes else Q(pk__in=[])
+
+
 def scoped(model, user, condition: Callable[[Scope], Q]) -> QuerySet:
     """All rows for a superuser; otherwise the rows matching the condition built from the user's scope."""
     scope = scope_of(user)
@@ -198,7 +213,7 @@ def committees_to_manage(user) -> QuerySet[Committee]:
 def units_for(user) -> QuerySet[MemberUnit]:
     def condition(scope: Scope) -> Q:
         in_subtree = Membership.objects.filter(
-            prefix_q("committee__area_code", scope.read_codes), unit_id=OuterRef("pk")
+            subtree_q("committee_id", scope.read_codes), unit_id=OuterRef("pk")
         )
         return Exists(in_subtree) | _ids_q("pk", scope.liaison_unit_ids)
 
@@ -224,8 +239,7 @@ def memberships_for(user) -> QuerySet[Membership]:
     return scoped(
         Membership,
         user,
-        lambda scope: prefix_q("committee__area_code", scope.read_codes)
-        | _ids_q("unit_id", scope.liaison_unit_ids),
+        lambda scope: subtree_q("committee_id", scope.read_codes) | _ids_q("unit_id", scope.liaison_unit_ids),
     )
 
 
@@ -234,9 +248,7 @@ def memberships_to_manage(user) -> QuerySet[Membership]:
 
 
 def seats_for(user) -> QuerySet[Seat]:
-    return scoped(
-        Seat, user, lambda scope: prefix_q("committee__area_code", scope.read_codes) | Q(user_id=user.pk)
-    )
+    return scoped(Seat, user, lambda scope: subtree_q("committee_id", scope.read_codes) | Q(user_id=user.pk))
 
 
 def seats_to_manage(user) -> QuerySet[Seat]:
@@ -308,7 +320,7 @@ def partner_records_q(model, unit_ids) -> Q:
         .values("project_id")
     )
     side = "need_id" if model is Need else "resource_id"
-    return Q(pk__in=Allocation.objects.filter(project_id__in=shared_projects).values(side))
+    return any_of("pk", Allocation.objects.filter(project_id__in=shared_projects).values(side))
 
 
 def _records_for(model, user) -> QuerySet:
@@ -316,7 +328,7 @@ def _records_for(model, user) -> QuerySet:
     those of the projects their units take part in."""
 
     def condition(scope: Scope) -> Q:
-        subtree = prefix_q("committee__area_code", scope.read_codes)
+        subtree = subtree_q("committee_id", scope.read_codes)
         if not scope.liaison_unit_ids:
             return subtree
         own = Q(owner_unit_id__in=scope.liaison_unit_ids)
@@ -371,7 +383,7 @@ def claimable_by(user) -> QuerySet[Need]:
     """Published needs any of the user's units may claim now (the claim hall)."""
     condition = Q(pk__in=[])
     for unit_id in scope_of(user).liaison_unit_ids:
-        condition |= Q(pk__in=claimable_needs(unit_id).values("pk"))
+        condition |= any_of("pk", claimable_needs(unit_id).values("pk"))
     return Need.objects.filter(condition)
 
 

@@ -1,5 +1,6 @@
 """Read queries for the member units' pages that are more than a one-line filter (dashboard, browsing)."""
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -8,6 +9,7 @@ from .models import Claim, CollectionRequest, Need, Resource, Seat
 
 RECORD_RELATED = ("category", "committee", "owner_unit", "owner_committee")
 DASHBOARD_ROWS = 5
+CLAIMABLE_COUNT_SECONDS = 60
 
 
 def own_records(user, model) -> QuerySet:
@@ -21,8 +23,10 @@ def browsable(user, model) -> QuerySet:
         records = scoping.claimable_by(user)
     else:
         records = scoping.resources_for(user).filter(status__in=Resource.LIVE_STATUSES)
+    # Not the units' own records, by their owner (the same rows as `pk NOT IN own_records`, which PostgreSQL
+    # answered by hashing every record of the table for each page).
     return (
-        records.exclude(pk__in=scoping.own_records(user, model).values("pk"))
+        records.exclude(owner_unit_id__in=scoping.scope_of(user).liaison_unit_ids)
         .select_related(*RECORD_RELATED)
         .order_by("-published_at", "-pk")
     )
@@ -65,8 +69,20 @@ def dashboard(user) -> dict:
             .select_related("committee", "lead_unit")
             .order_by("-starts_on")[:DASHBOARD_ROWS]
         ),
-        "claimable_count": browsable(user, Need).count() if scope.is_liaison else 0,
+        "claimable_count": claimable_count(user) if scope.is_liaison else 0,
     }
+
+
+def claimable_count(user) -> int:
+    """How many needs the user's units may claim now, for the dashboard's button to the claim hall: a figure,
+    counted at most once a minute per person (the claim hall itself is always live). Counting every need within
+    reach on every visit was a fifth of the dashboard's database time with 50 liaisons at city scale."""
+    key = f"dashboard:claimable:{user.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = browsable(user, Need).count()
+        cache.set(key, count, CLAIMABLE_COUNT_SECONDS)
+    return count
 
 
 def answers_to(request: CollectionRequest) -> dict:

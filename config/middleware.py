@@ -1,11 +1,13 @@
 """The project's middleware: the language, the request id, the content security policy, no caching of what a
-logged-in person sees."""
+logged-in person sees, the server's time when measured."""
 
 import contextvars
 import re
+import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -13,6 +15,23 @@ from django.utils.cache import add_never_cache_headers
 # The current request's id, for the log formatter (config/logging.py); "-" outside a request.
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+class ServerTimingMiddleware:
+    """With settings.SERVER_TIMING (DJANGO_SERVER_TIMING=1, as `bench_load` runs it), say how long the server took
+    in a standard `Server-Timing: app;dur=<ms>` header, so a load test can tell the server's time from queueing.
+    Off by default: the time a request took is nobody else's business in production."""
+
+    def __init__(self, get_response):
+        if not getattr(settings, "SERVER_TIMING", False):
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        began = time.perf_counter()
+        response = self.get_response(request)
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - began) * 1000:.1f}"
+        return response
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):

@@ -39,11 +39,13 @@ from committees.scoping import (  # noqa: F401  (re-exported: the registry's gat
     resources_for,
     scope_of,
     scoped,
+    subtree_q,
     units_acted_for,
     units_for,
     units_to_manage,
     uses_admin,
 )
+from config.queries import any_of
 
 from .models import (
     AgendaItem,
@@ -82,20 +84,23 @@ def proposals_for(user) -> QuerySet[Proposal]:
 
     def condition(scope: Scope) -> Q:
         units = scope.liaison_unit_ids
-        # The units' own needs and resources as subqueries: an OR across the joined tables made PostgreSQL join
-        # every proposal to its need and resource first (0.6 s at 130,000 proposals).
+        # Every branch a key compared with ids (any_of, subtree_q), so the OR is a BitmapOr over the proposals'
+        # indexes: an OR across joined tables joined every proposal to its need first (0.6 s at 130,000
+        # proposals), and `IN (subquery)` branches filtered every proposal one by one (0.1 s for a liaison).
         mine = (
-            Q(need_id__in=Need.objects.filter(owner_unit_id__in=units).values("pk"))
-            | Q(resource_id__in=Resource.objects.filter(owner_unit_id__in=units).values("pk"))
+            any_of("need_id", Need.objects.filter(owner_unit_id__in=units).values("pk"))
+            | any_of("resource_id", Resource.objects.filter(owner_unit_id__in=units).values("pk"))
             | Q(provider_unit_id__in=units)
             if units
             else Q(pk__in=[])
         )
-        return (
-            prefix_q("committee__area_code", scope.read_codes)
-            | prefix_q("need__committee__area_code", scope.read_codes)
-            | mine
+        subtree = (
+            subtree_q("committee_id", scope.read_codes)
+            | any_of("need_id", Need.objects.filter(subtree_q("committee_id", scope.read_codes)).values("pk"))
+            if scope.read_codes
+            else Q(pk__in=[])
         )
+        return subtree | mine
 
     return scoped(Proposal, user, condition)
 
@@ -210,9 +215,7 @@ def topics_for(user) -> QuerySet[Proposal]:
     """Open topics the user deliberates on: where they hold a voting seat, or whose committee they manage."""
 
     def condition(scope: Scope) -> Q:
-        return Q(committee_id__in=scope.voting_committee_ids) | prefix_q(
-            "committee__area_code", scope.manage_codes
-        )
+        return Q(committee_id__in=scope.voting_committee_ids) | subtree_q("committee_id", scope.manage_codes)
 
     return scoped(Proposal, user, condition).filter(status__in=Proposal.OPEN_STATUSES)
 

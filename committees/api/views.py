@@ -232,11 +232,12 @@ class RecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     visible = staticmethod(lambda user: None)
 
     def get_queryset(self):
-        return (
-            self.visible(self.request.user)
-            .select_related("category", "committee", "owner_unit", "owner_committee")
-            .order_by("-created_at", "-pk")
-        )
+        records = self.visible(self.request.user).order_by("-created_at", "-pk")
+        if self.action == "list":
+            # The serializer shows the related rows by id: joining them made PostgreSQL join every record in
+            # scope before sorting for a page. One record's actions (the services) read them: joined.
+            return records
+        return records.select_related("category", "committee", "owner_unit", "owner_committee")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

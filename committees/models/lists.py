@@ -291,7 +291,13 @@ class Resource(ListRecord):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "category"], name="resource_status_category")]
+        indexes = [
+            models.Index(fields=["status", "category"], name="resource_status_category"),
+            # The lists' orders (API: newest first; claim hall, within reach: last published first), read from
+            # the index and filtered, instead of sorting every record in scope for a page of 20 or 50.
+            models.Index(fields=["-created_at", "-id"], name="resource_newest_first"),
+            models.Index(fields=["-published_at", "-id"], name="resource_last_published_first"),
+        ]
         constraints = [check.constraint("resource") for check in RESOURCE_CHECKS]
 
 
@@ -340,7 +346,13 @@ class Need(ListRecord):
         verbose_name = _("need")
         verbose_name_plural = _("needs")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "category"], name="need_status_category")]
+        indexes = [
+            models.Index(fields=["status", "category"], name="need_status_category"),
+            # The lists' orders (API: newest first; claim hall, within reach: last published first), read from
+            # the index and filtered, instead of sorting every record in scope for a page of 20 or 50.
+            models.Index(fields=["-created_at", "-id"], name="need_newest_first"),
+            models.Index(fields=["-published_at", "-id"], name="need_last_published_first"),
+        ]
         constraints = [check.constraint("need") for check in RECORD_CHECKS]
 
 

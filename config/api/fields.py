@@ -12,6 +12,7 @@ nothing); an id the user may see but not act for is named as such (a 400 too). T
 only the model hint for the schema.
 """
 
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -47,7 +48,15 @@ class ScopedFieldsMixin:
                 relation.queryset = relation.queryset.none()
             elif isinstance(scope, tuple):
                 visible, allowed = scope
-                relation.limit(visible=visible(request.user), allowed=allowed(request.user))
+                relation.limit(
+                    visible=_when_used(visible, request.user), allowed=_when_used(allowed, request.user)
+                )
             else:
-                relation.queryset = scope(request.user)
+                relation.queryset = _when_used(scope, request.user)
         return fields
+
+
+def _when_used(gate, user):
+    """The gate's queryset, built when a field first reads it (an id to check, a form's choices). A list only shows
+    ids: building six scoped querysets per serializer was most of a page of needs' time at city scale."""
+    return SimpleLazyObject(lambda: gate(user))

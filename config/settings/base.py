@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ServerTimingMiddleware",  # first: times everything below (inactive unless SERVER_TIMING)
     "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
@@ -63,6 +64,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out login into its answer (committees.views.accounts.locked_out).
     "axes.middleware.AxesMiddleware",
 ]
+
+# A Server-Timing header on every answer (config.middleware.ServerTimingMiddleware): on for load benchmarks only.
+SERVER_TIMING = env_bool("DJANGO_SERVER_TIMING")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -5,8 +5,9 @@
 The plan names the server, how long to run and the clients: each client is a thread with its own connection that
 logs in first (through the login form, with its CSRF token, or with an API token), waits until every client is
 ready, then requests its paths in turn until the time is up. The result has, per endpoint and overall, the number of
-requests, the errors (any status but 200, or no answer) and the latency percentiles. No Django here: the process
-measures the server, not itself.
+requests, the errors (any status but 200, or no answer), the latency percentiles (end to end: queueing included) and
+the server's own time from the `Server-Timing: app;dur=<ms>` header when the server sends it. No Django here: the
+process measures the server, not itself.
 """
 
 import http.client
@@ -19,6 +20,7 @@ import urllib.parse
 from collections import Counter, defaultdict
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SERVER_TIMING = re.compile(r"(?:^|,)\s*app;dur=([0-9.]+)")
 
 
 class Client:
@@ -28,6 +30,7 @@ class Client:
         self.origin = plan.get("origin", f"http://{self.host}:{self.port}")
         self.spec = spec
         self.cookies: dict[str, str] = {}
+        self.server_ms: float | None = None  # the last answer's Server-Timing
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=plan.get("timeout", 60))
 
     def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
@@ -47,6 +50,7 @@ class Client:
                 self.cookies[name.strip()] = rest.split(";", 1)[0]
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
+        self.server_ms = server_ms(response.getheader("Server-Timing", ""))
         return response.status, data
 
     def log_in(self) -> bool:
@@ -81,6 +85,12 @@ class Client:
         return status == 302 and any("session" in name for name in self.cookies)
 
 
+def server_ms(header: str) -> float | None:
+    """The server's own milliseconds from a `Server-Timing: app;dur=12.3` header; None without one."""
+    found = SERVER_TIMING.search(header)
+    return float(found.group(1)) if found else None
+
+
 def percentile(ordered: list[float], share: float) -> float:
     """Nearest rank: the smallest latency at or above the share of requests."""
     if not ordered:
@@ -88,9 +98,12 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(share * len(ordered) + 0.999999) - 1))]
 
 
-def summarise(latencies: list[float], errors: int, seconds: float, statuses: Counter) -> dict:
+def summarise(
+    latencies: list[float], errors: int, seconds: float, statuses: Counter, server: list[float] | None = None
+) -> dict:
     ordered = sorted(latencies)
     count = len(ordered)
+    on_server = sorted(server or [])
     return {
         "requests": count,
         "errors": errors,
@@ -101,6 +114,10 @@ def summarise(latencies: list[float], errors: int, seconds: float, statuses: Cou
         "p99_ms": round(percentile(ordered, 0.99), 1),
         "max_ms": round(ordered[-1], 1) if ordered else 0.0,
         "statuses": dict(statuses),
+        # the server's time (Server-Timing), None when the server did not say
+        "server_p50_ms": round(percentile(on_server, 0.50), 1) if on_server else None,
+        "server_p95_ms": round(percentile(on_server, 0.95), 1) if on_server else None,
+        "server_max_ms": round(on_server[-1], 1) if on_server else None,
     }
 
 
@@ -110,6 +127,7 @@ def run(plan: dict) -> dict:
     go = threading.Event()
     lock = threading.Lock()
     latencies: dict[str, list[float]] = defaultdict(list)
+    server: dict[str, list[float]] = defaultdict(list)
     errors: Counter = Counter()
     statuses: dict[str, Counter] = defaultdict(Counter)
     samples: list[str] = []
@@ -160,6 +178,8 @@ def run(plan: dict) -> dict:
                         samples.append(problem)
                 else:
                     latencies[name].append(elapsed)
+                    if client.server_ms is not None:
+                        server[name].append(client.server_ms)
 
     threads = [threading.Thread(target=work, args=(i, c), daemon=True) for i, c in enumerate(clients)]
     for thread in threads:
@@ -172,12 +192,16 @@ def run(plan: dict) -> dict:
         thread.join()
     seconds = time.perf_counter() - started
     names = sorted(set(latencies) | set(errors) | set(statuses))
-    endpoints = {name: summarise(latencies[name], errors[name], seconds, statuses[name]) for name in names}
+    endpoints = {
+        name: summarise(latencies[name], errors[name], seconds, statuses[name], server[name])
+        for name in names
+    }
     overall = summarise(
         [value for values in latencies.values() for value in values],
         sum(errors.values()),
         seconds,
         sum(statuses.values(), Counter()),
+        [value for values in server.values() for value in values],
     )
     return {
         "seconds": round(seconds, 1),

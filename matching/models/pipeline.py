@@ -201,7 +201,16 @@ class Proposal(models.Model):
                 name="proposal_has_resource_or_claim",
             ),
         ]
-        indexes = [models.Index(fields=["need", "resource", "status"], name="proposal_pair_status")]
+        indexes = [
+            models.Index(fields=["need", "resource", "status"], name="proposal_pair_status"),
+            # The few proposals both sides accepted: whose contacts partners see in full (masking, every list
+            # of needs or resources); without it each list read all 150,000 proposals at city scale.
+            models.Index(
+                fields=["need", "resource"],
+                condition=Q(need_side=Answer.ACCEPTED, provider_side=Answer.ACCEPTED),
+                name="proposal_both_accepted",
+            ),
+        ]
 
     def __str__(self) -> str:
         other = self.resource or self.provider_unit

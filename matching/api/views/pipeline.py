@@ -53,6 +53,12 @@ class MatchingRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return Response(self.get_serializer(started.run).data, status=status.HTTP_202_ACCEPTED)
 
 
+def with_sides_unless_listed(proposals, action: str | None):
+    """A list shows the sides by id only (ProposalSerializer): joining each need and resource before the sort made
+    PostgreSQL join a district's 10,000 proposals to pick 50. One proposal's actions read both sides: joined."""
+    return proposals if action == "list" else proposals.select_related("need", "resource")
+
+
 class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
     """对接建议/议题 Proposals (topics): list; accept, decline (with a reason) and the secretary's decisions."""
 
@@ -62,10 +68,8 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Proposal.objects.none()
 
     def get_queryset(self):
-        return (
-            scoping.proposals_for(self.request.user)
-            .select_related("need", "resource")
-            .order_by("-created_at", "-pk")
+        return with_sides_unless_listed(
+            scoping.proposals_for(self.request.user).order_by("-created_at", "-pk"), self.action
         )
 
     def _apply(self, change):
@@ -199,10 +203,8 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Proposal.objects.none()
 
     def get_queryset(self):
-        return (
-            scoping.topics_for(self.request.user)
-            .select_related("need", "resource")
-            .order_by("expires_at", "pk")
+        return with_sides_unless_listed(
+            scoping.topics_for(self.request.user).order_by("expires_at", "pk"), self.action
         )
 
     @extend_schema(methods=["GET"], request=None, responses=CommentSerializer(many=True))
