@@ -104,7 +104,9 @@ def _side(
         owner_committee=np.fromiter((r[7] or 0 for r in rows), dtype=np.int64, count=count),
         start_day=start,
         end_day=end,
-        tokens=scoring.TokenTable.of((r[8] for r in rows), vocabulary or scoring.Vocabulary()),
+        tokens=scoring.TokenTable.of(
+            (r[8] for r in rows), scoring.Vocabulary() if vocabulary is None else vocabulary
+        ),
     )
 
 

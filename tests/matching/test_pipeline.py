@@ -11,7 +11,7 @@ from scipy.optimize import linear_sum_assignment
 from committees import services
 from committees.models import Need, Resource
 from matching.models import MatchingRun, Proposal
-from matching.pipeline import propose, runs
+from matching.pipeline import collect, propose, runs
 from tests.factories import MembershipFactory, MemberUnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,14 @@ def test_a_street_run_uses_the_districts_resources_lent_down(area, publish):
 
 
 # --- Categories, time windows, owners ---------------------------------------------------------------------------
+
+
+def test_both_sides_tokens_share_one_vocabulary(area, publish):
+    publish(Need, area["minan"], category="health", title="健康义诊", description="老年人健康义诊")
+    publish(Resource, area["minan"], category="health", title="义诊", description="社区医院义诊")
+    needs, resources = collect.load("", today=timezone.localdate())
+    assert needs.tokens.vocabulary is resources.tokens.vocabulary
+    assert "义诊" in needs.tokens[0] and "义诊" in resources.tokens[0]
 
 
 def test_categories_must_fit(area, publish):
